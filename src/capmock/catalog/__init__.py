@@ -1,0 +1,69 @@
+"""The catalog of Capillary events: one module per domain, each exporting ``EVENTS``."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from capmock.catalog import common
+from capmock.catalog.fields import Node
+from capmock.catalog.registry import EventDef
+from capmock.errors import UnknownEventError
+
+DOMAINS = (
+    "customer",
+    "transaction",
+    "points",
+    "coupon",
+    "tier",
+    "partner",
+    "reward",
+    "card",
+    "request",
+    "target",
+    "streak",
+    "badge",
+    "currency",
+    "promotion",
+    "cart_promotion",
+)
+
+
+@cache
+def catalog() -> dict[str, EventDef]:
+    """All events by name, in domain order."""
+    out: dict[str, EventDef] = {}
+    for domain in DOMAINS:
+        module = importlib.import_module(f"capmock.catalog.{domain}")
+        for event in module.EVENTS:
+            if event.name in out:
+                raise RuntimeError(f"event {event.name} defined twice")
+            out[event.name] = event
+    return out
+
+
+@cache
+def shared_defs() -> dict[str, Node]:
+    """Shared definitions: ``common.DEFS`` plus any ``DEFS`` a domain module declares."""
+    out: dict[str, Node] = dict(common.DEFS)
+    for domain in DOMAINS:
+        module = importlib.import_module(f"capmock.catalog.{domain}")
+        for name, node in getattr(module, "DEFS", {}).items():
+            if name in out:
+                raise RuntimeError(f"shared definition {name} defined twice")
+            out[name] = node
+    return out
+
+
+def get(name: str) -> EventDef:
+    events = catalog()
+    if name not in events:
+        raise UnknownEventError(name, events)
+    return events[name]
+
+
+def names() -> list[str]:
+    return list(catalog())
+
+
+__all__ = ["DOMAINS", "EventDef", "catalog", "get", "names", "shared_defs"]

@@ -1,0 +1,69 @@
+"""Event definitions and rendering of their ``data`` bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from capmock.catalog.context import Ctx, Facts
+from capmock.catalog.fields import Arr, Node, Nullable, Obj
+
+Builder = Callable[[Ctx, Facts], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class EventDef:
+    """One Capillary event: its name, domain, body declaration and body builder.
+
+    ``ref`` picks the value after ``<orgId>_`` in ``refId`` from the built body; when None
+    the loyaltyEventId is used. ``loyalty_event_id`` says whether Capillary sends one.
+    """
+
+    name: str
+    domain: str
+    data: Obj
+    build: Builder
+    description: str = ""
+    ref: Callable[[dict[str, Any]], Any] | None = None
+    loyalty_event_id: bool = True
+
+    def render(self, ctx: Ctx, facts: Facts | None = None) -> dict[str, Any]:
+        body = self.build(ctx, dict(facts or {}))
+        if ctx.options.tz_millis:
+            add_millis(self.data, body)
+        return body
+
+
+def _to_millis(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+            try:
+                stamp = datetime.strptime(value[:19], fmt).replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            return int(stamp.timestamp() * 1000)
+    return None
+
+
+def add_millis(node: Node, value: Any) -> None:
+    """Add ``<field>InMillis`` companions wherever the declaration asks for them."""
+    if isinstance(node, Nullable):
+        add_millis(node.inner, value)
+    elif isinstance(node, Arr) and node.items is not None and isinstance(value, list):
+        for item in value:
+            add_millis(node.items, item)
+    elif isinstance(node, Obj) and isinstance(value, dict):
+        for name, f in node.fields.items():
+            if name not in value:
+                continue
+            if f.tz_millis and f"{name}InMillis" not in value:
+                millis = _to_millis(value[name])
+                if millis is not None:
+                    value[f"{name}InMillis"] = millis
+            add_millis(f.node, value[name])

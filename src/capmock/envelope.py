@@ -1,0 +1,97 @@
+"""The two envelopes Capillary wraps an event body in.
+
+*flat*: ``eventName, eventId, orgId, refId, apiRequestId, createdAt, data, loyaltyEventId``
+(optionally ``eventLogId, eventSearchKey, traceAttributes``).
+*wrapped* ("enriched payload"): ``eventId, eventType, consumerGroupId, actionType,
+timeStamp, attributes{createdAt, data, eventName, refId, apiRequestId, orgId,
+loyaltyEventId}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from capmock.catalog.context import Ctx
+from capmock.catalog.registry import EventDef
+from capmock.errors import UsageError, did_you_mean
+
+STYLES = ("flat", "wrapped")
+
+
+def check_style(style: str) -> str:
+    if style not in STYLES:
+        guess = did_you_mean(style, STYLES)
+        raise UsageError(
+            f"unknown envelope style '{style}'",
+            hint=f"did you mean '{guess}'?" if guess else "use flat or wrapped",
+        )
+    return style
+
+
+@dataclass(frozen=True)
+class Envelope:
+    style: str = "flat"
+    prefix_event_type: bool = True  # wrapped eventType "<orgId>_<eventName>" vs plain name
+    consumer_group_id: str | None = None  # the webhook's UUID, or null
+    trace: bool = True  # flat: eventLogId, eventSearchKey, traceAttributes
+
+
+def event_ids(ctx: Ctx, defn: EventDef, data: dict[str, Any]) -> dict[str, Any]:
+    """The identity of one event: eventId, loyaltyEventId, refId, apiRequestId."""
+    fake = ctx.fake
+    loyalty_id = fake.alnum(10) if defn.loyalty_event_id else None
+    ref_value = defn.ref(data) if defn.ref else loyalty_id
+    return {
+        "eventId": fake.uuid(),
+        "loyaltyEventId": loyalty_id,
+        "refId": f"{ctx.org.org_id}_{ref_value if ref_value is not None else -1}",
+        "apiRequestId": fake.hex(32),
+    }
+
+
+def wrap(
+    defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
+) -> dict[str, Any]:
+    org_id = ctx.org.org_id
+    core: dict[str, Any] = {
+        "createdAt": ctx.now_ms,
+        "data": data,
+        "eventName": defn.name,
+        "refId": ids["refId"],
+        "apiRequestId": ids["apiRequestId"],
+        "orgId": org_id,
+    }
+    if ids.get("loyaltyEventId") is not None:
+        core["loyaltyEventId"] = ids["loyaltyEventId"]
+    if env.style == "wrapped":
+        return {
+            "eventId": ids["eventId"],
+            "eventType": f"{org_id}_{defn.name}" if env.prefix_event_type else defn.name,
+            "consumerGroupId": env.consumer_group_id,
+            "actionType": "START",
+            "timeStamp": ctx.now_ms + ctx.fake.rng.randint(5, 40),
+            "attributes": core,
+        }
+    flat = {"eventName": defn.name, "eventId": ids["eventId"], **core}
+    if env.trace:
+        flat["eventLogId"] = -1
+        flat["eventSearchKey"] = "data.customerIdentifiers.customerId"
+        flat["traceAttributes"] = {
+            "x-cap-lineage-id": ctx.fake.uuid(),
+            "x-cap-lineage-start": str(ctx.now_ms - ctx.fake.rng.randint(50, 2000)),
+        }
+    return flat
+
+
+def unwrap(payload: dict[str, Any]) -> tuple[str | None, str | None, Any]:
+    """(event name, style, data) of a payload, or Nones where it cannot tell."""
+    if isinstance(payload.get("attributes"), dict):
+        attrs = payload["attributes"]
+        name = attrs.get("eventName")
+        if not isinstance(name, str):
+            etype = payload.get("eventType")
+            name = etype.split("_", 1)[-1] if isinstance(etype, str) else None
+        return name, "wrapped", attrs.get("data")
+    name = payload.get("eventName")
+    return (name if isinstance(name, str) else None), "flat", payload.get("data")

@@ -1,0 +1,98 @@
+"""Stand-alone payload generation: a small random world, one event at a time.
+
+Scenarios (``capmock.scenario``) drive the same builders from the loyalty model; here the
+world is made up on the spot so that ``capmock generate EVENT`` works with no set-up.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from capmock import catalog
+from capmock.catalog.context import Ctx, Facts, Ids, Options
+from capmock.envelope import Envelope, check_style, event_ids, wrap
+from capmock.model.factory import make_customer, make_org
+from capmock.model.fake import Fake
+
+DEFAULT_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the clock when a seed is given
+
+
+class Generator:
+    """A seeded world (org, stores, a few customers) that renders events on demand."""
+
+    def __init__(
+        self,
+        seed: int | None = None,
+        *,
+        org_id: int | None = None,
+        options: Options | None = None,
+        envelope: Envelope | None = None,
+        start_ms: int | None = None,
+        customers: int = 5,
+    ) -> None:
+        self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
+        self.options = options or Options()
+        self.envelope = envelope or Envelope()
+        check_style(self.envelope.style)
+        self.fake = Fake(self.seed, self.options.locale)
+        self.org = make_org(self.fake, org_id=org_id)
+        self.ids = Ids(self.fake)
+        self.customers = [
+            make_customer(self.fake, self.ids.next("customer"), self.org) for _ in range(customers)
+        ]
+        if start_ms is None:
+            start_ms = DEFAULT_START_MS if seed is not None else int(time.time() * 1000)
+        self.now_ms = start_ms
+
+    def context(self) -> Ctx:
+        rng = self.fake.rng
+        customer = rng.choice(self.customers)
+        program = self.org.default_program
+        customer.tiers[program.id] = rng.choice(program.tiers).number
+        return Ctx(
+            fake=self.fake,
+            org=self.org,
+            customer=customer,
+            store=rng.choice(self.org.stores),
+            ids=self.ids,
+            now_ms=self.now_ms,
+            options=self.options,
+            program=program,
+        )
+
+    def one(self, event: str, facts: Facts | None = None, style: str | None = None) -> dict[str, Any]:
+        defn = catalog.get(event)
+        self.now_ms += self.fake.rng.randint(1_000, 120_000)
+        ctx = self.context()
+        data = defn.render(ctx, facts)
+        env = self.envelope if style is None else Envelope(check_style(style))
+        return wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+
+    def many(self, event: str, count: int) -> Iterator[dict[str, Any]]:
+        for _ in range(count):
+            yield self.one(event)
+
+
+def generate(
+    event: str,
+    *,
+    style: str = "flat",
+    seed: int | None = None,
+    org_id: int | None = None,
+    enrich: bool = True,
+    tz_millis: bool = False,
+    locale: str = "en_IN",
+    facts: Facts | None = None,
+) -> dict[str, Any]:
+    """One realistic payload of ``event`` in the ``style`` envelope."""
+    catalog.get(event)  # unknown names fail before any world is made
+    gen = Generator(
+        seed,
+        org_id=org_id,
+        options=Options(enrich=enrich, tz_millis=tz_millis, locale=locale),
+        envelope=Envelope(style),
+    )
+    return gen.one(event, facts)

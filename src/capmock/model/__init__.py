@@ -1,0 +1,1 @@
+"""The loyalty state capmock plays scenarios against."""

@@ -1,0 +1,77 @@
+"""Plain records for the loyalty world: org, programs, tiers, stores, customers.
+
+The catalog renders event bodies from these; the model (ledger, promotions…) owns and
+changes them while a scenario plays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Tier:
+    number: int
+    name: str
+    threshold: float = 0.0  # lifetime points (or spend) needed to reach this tier
+
+
+@dataclass
+class Program:
+    id: int
+    name: str
+    is_default: bool = True
+    points_to_currency_ratio: float = 1.0
+    tiers: list[Tier] = field(default_factory=list)
+    points_per_currency: float = 0.01  # points earned per unit of currency spent
+    expiry_days: int = 365
+    tier_basis: str = "lifetime_points"  # or "spend"
+
+    def tier(self, number: int) -> Tier:
+        for t in self.tiers:
+            if t.number == number:
+                return t
+        raise KeyError(number)
+
+
+@dataclass
+class Store:
+    entered_by_id: int
+    till_code: str
+    store_code: str
+    store_name: str
+    external_id: str
+    external_id1: str = ""
+    external_id2: str = ""
+
+
+@dataclass
+class Customer:
+    customer_id: int
+    first_name: str
+    last_name: str
+    mobile: str
+    email: str
+    external_id: str
+    card_number: str
+    source: str = "INSTORE"
+    loyalty_type: str = "LOYALTY"
+    tiers: dict[int, int] = field(default_factory=dict)  # program id -> tier number
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass
+class Org:
+    org_id: int
+    programs: list[Program]
+    stores: list[Store] = field(default_factory=list)
+    locale: str = "en_IN"
+    currency: str = "INR"
+    timezone: str = "Asia/Kolkata"
+
+    @property
+    def default_program(self) -> Program:
+        return next((p for p in self.programs if p.is_default), self.programs[0])
