@@ -76,7 +76,8 @@ def wrap(
     flat = {"eventName": defn.name, "eventId": ids["eventId"], **core}
     if env.trace:
         flat["eventLogId"] = -1
-        flat["eventSearchKey"] = "data.customerIdentifiers.customerId"
+        if "customerIdentifiers" in data:
+            flat["eventSearchKey"] = "data.customerIdentifiers.customerId"
         flat["traceAttributes"] = {
             "x-cap-lineage-id": ctx.fake.uuid(),
             "x-cap-lineage-start": str(ctx.now_ms - ctx.fake.rng.randint(50, 2000)),

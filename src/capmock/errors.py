@@ -70,3 +70,7 @@ class DeliveryError(CapmockError):
     """Delivery could not proceed at all (e.g. an unusable target); exit 1."""
 
     exit_code = 1
+
+
+class Rejected(CapmockError):
+    """The loyalty model refuses a step (overdraw, unknown coupon, already reversed…)."""

@@ -63,7 +63,9 @@ class Generator:
             program=program,
         )
 
-    def one(self, event: str, facts: Facts | None = None, style: str | None = None) -> dict[str, Any]:
+    def one(
+        self, event: str, facts: Facts | None = None, style: str | None = None
+    ) -> dict[str, Any]:
         defn = catalog.get(event)
         self.now_ms += self.fake.rng.randint(1_000, 120_000)
         ctx = self.context()

@@ -25,7 +25,7 @@ import fastjsonschema
 import jsonschema
 
 from capmock import catalog
-from capmock.catalog.fields import INT, STR, Schema, obj, opt
+from capmock.catalog.fields import INT, STR, Schema, nullable, obj, opt
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
 
@@ -39,19 +39,19 @@ _attributes = obj(
     refId=STR,
     apiRequestId=opt(STR),
     orgId=INT,
-    loyaltyEventId=opt(STR),
+    loyaltyEventId=opt(nullable(STR)),
 )
 
 ENVELOPES: dict[str, Schema] = {
     "flatEnvelope": obj(
         eventName=STR,
-        eventId=STR,
+        eventId=opt(STR),  # capmock always sends one; older documented samples lack it
         orgId=INT,
         refId=STR,
         apiRequestId=opt(STR),
         createdAt=INT,
         data=obj(),
-        loyaltyEventId=opt(STR),
+        loyaltyEventId=opt(nullable(STR)),
         eventLogId=opt(INT),
         eventSearchKey=opt(STR),
         traceAttributes=opt(obj()),
@@ -65,7 +65,9 @@ ENVELOPES: dict[str, Schema] = {
         ).to_schema(),
     },
 }
-ENVELOPES["wrappedEnvelope"]["properties"]["consumerGroupId"] = {"type": ["string", "integer", "null"]}
+ENVELOPES["wrappedEnvelope"]["properties"]["consumerGroupId"] = {
+    "type": ["string", "integer", "null"]
+}
 ENVELOPES["wrappedEnvelope"]["properties"]["actionType"] = {"enum": ["START"]}
 ENVELOPES["wrappedEnvelope"]["required"] += ["consumerGroupId", "actionType"]
 
@@ -234,9 +236,7 @@ class Validator:
 
     def explain(self, payload: Any, event: str, style: str) -> list[Problem]:
         errors = sorted(self.full(event, style).iter_errors(payload), key=lambda e: list(e.path))
-        return [
-            Problem(_json_path(e.absolute_path), e.message, event, style) for e in errors
-        ]
+        return [Problem(_json_path(e.absolute_path), e.message, event, style) for e in errors]
 
     def validate(self, payload: Any) -> list[Problem]:
         if not isinstance(payload, dict):

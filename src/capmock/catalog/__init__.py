@@ -14,6 +14,7 @@ DOMAINS = (
     "customer",
     "transaction",
     "points",
+    "points_expiry",
     "coupon",
     "tier",
     "partner",

@@ -69,7 +69,7 @@ class Ctx:
     program: Program | None = None
 
     @property
-    def rng(self):  # noqa: ANN201 - random.Random
+    def rng(self):
         return self.fake.rng
 
     @property

@@ -139,7 +139,9 @@ ID_STR = Scalar("string")
 
 def enum(*values: Any) -> Scalar:
     kinds = {type(v) for v in values}
-    json_type = "string" if kinds == {str} else ("integer" if kinds == {int} else ("string", "integer"))
+    json_type = (
+        "string" if kinds == {str} else ("integer" if kinds == {int} else ("string", "integer"))
+    )
     return Scalar(json_type, enum=tuple(values))
 
 

@@ -7,6 +7,7 @@ changes them while a scenario plays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Program:
     points_per_currency: float = 0.01  # points earned per unit of currency spent
     expiry_days: int = 365
     tier_basis: str = "lifetime_points"  # or "spend"
+    downgrade_on_return: bool = True
+    promised_conversion_days: int = 14
 
     def tier(self, number: int) -> Tier:
         for t in self.tiers:
@@ -71,6 +74,9 @@ class Org:
     locale: str = "en_IN"
     currency: str = "INR"
     timezone: str = "Asia/Kolkata"
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    streaks: list[dict[str, Any]] = field(default_factory=list)
+    event_type_prefix: bool = True
 
     @property
     def default_program(self) -> Program:

@@ -28,7 +28,9 @@ class LocaleInfo:
 
 
 LOCALES: dict[str, LocaleInfo] = {
-    "en_IN": LocaleInfo("en_IN", "91", 10, "INR", "Asia/Kolkata", ("gmail.com", "yahoo.co.in", "rediffmail.com")),
+    "en_IN": LocaleInfo(
+        "en_IN", "91", 10, "INR", "Asia/Kolkata", ("gmail.com", "yahoo.co.in", "rediffmail.com")
+    ),
     "id_ID": LocaleInfo("id_ID", "628", 10, "IDR", "Asia/Jakarta", ("gmail.com", "yahoo.co.id")),
     "en_US": LocaleInfo("en_US", "1", 10, "USD", "America/New_York", ("gmail.com", "outlook.com")),
     "vi_VN": LocaleInfo("vi_VN", "849", 8, "VND", "Asia/Ho_Chi_Minh", ("gmail.com",)),
@@ -76,8 +78,10 @@ class Fake:
 
     def mobile(self) -> str:
         info = self.locale
-        return info.mobile_prefix + str(self.rng.randint(6, 9)) + "".join(
-            self.rng.choices(string.digits, k=info.mobile_rest - 1)
+        return (
+            info.mobile_prefix
+            + str(self.rng.randint(6, 9))
+            + "".join(self.rng.choices(string.digits, k=info.mobile_rest - 1))
         )
 
     # ---- people and places --------------------------------------------------------
@@ -90,7 +94,8 @@ class Fake:
     def email(self, first: str, last: str) -> str:
         local = f"{first}.{last}".lower().replace(" ", "")
         local = "".join(ch for ch in local if ch.isascii() and (ch.isalnum() or ch == "."))
-        return f"{local or 'user'}{self.rng.randint(1, 999)}@{self.rng.choice(self.locale.email_domains)}"
+        domain = self.rng.choice(self.locale.email_domains)
+        return f"{local or 'user'}{self.rng.randint(1, 999)}@{domain}"
 
     def city(self) -> str:
         return self.rng.choice(self.cities)

@@ -1,0 +1,3 @@
+from capmock.cli import main
+
+main()

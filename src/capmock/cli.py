@@ -1,0 +1,257 @@
+"""The ``capmock`` command line. Errors are caught here, at the boundary, and only here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from capmock import catalog
+from capmock.catalog.context import Options
+from capmock.envelope import STYLES, Envelope
+from capmock.errors import CapmockError, InputError
+from capmock.generate import Generator
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def boundary(func: F) -> F:
+    """Turn a CapmockError into one line on stderr and its exit code; never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CapmockError as err:
+            click.echo(f"capmock: error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(obj: Any, *, pretty: bool) -> None:
+    click.echo(json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="capmock")
+def main() -> None:
+    """Mock Capillary loyalty events: generate, validate, plan, deliver, check."""
+
+
+@main.command("events")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@boundary
+def events_cmd(as_json: bool) -> None:
+    """List every event in the catalog."""
+    rows = [
+        {
+            "name": e.name,
+            "domain": e.domain,
+            "envelopes": list(STYLES),
+            "description": e.description,
+        }
+        for e in catalog.catalog().values()
+    ]
+    if as_json:
+        emit_json(rows, pretty=True)
+        return
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        click.echo(f"{r['name']:<{width}}  {r['domain']:<15} {','.join(r['envelopes'])}")
+    click.echo(f"{len(rows)} events")
+
+
+@main.command("generate")
+@click.argument("event")
+@click.option("--style", type=click.Choice(STYLES), default="flat", show_default=True)
+@click.option("--seed", type=int, help="Same seed, byte-identical output.")
+@click.option("--org", "org_id", type=int, help="Org id (default: made up from the seed).")
+@click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="Identifier enrichment (instore mobile/email/externalId).",
+)
+@click.option(
+    "--tz-millis/--no-tz-millis",
+    default=False,
+    show_default=True,
+    help="Timezone standardisation: add …InMillis fields.",
+)
+@click.option("--locale", default="en_IN", show_default=True, help="Faker locale, e.g. id_ID.")
+@click.option("--count", type=click.IntRange(min=1), default=1, help="N payloads as JSON Lines.")
+@boundary
+def generate_cmd(
+    event: str,
+    style: str,
+    seed: int | None,
+    org_id: int | None,
+    enrich: bool,
+    tz_millis: bool,
+    locale: str,
+    count: int,
+) -> None:
+    """Print a realistic payload of EVENT (JSON, or JSON Lines with --count)."""
+    catalog.get(event)
+    gen = Generator(
+        seed, org_id=org_id, options=Options(enrich, tz_millis, locale), envelope=Envelope(style)
+    )
+    if count == 1:
+        emit_json(gen.one(event), pretty=True)
+        return
+    for payload in gen.many(event, count):
+        emit_json(payload, pretty=False)
+
+
+def read_payloads(source: str) -> Iterator[tuple[str, Any]]:
+    """(label, payload) for a JSON document or each line of a JSON Lines file."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", file=source) from err
+    name = "<stdin>" if source == "-" else source
+    try:
+        yield name, json.loads(text)
+        return
+    except json.JSONDecodeError:
+        pass
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{name}:{number}", json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(
+                f"not JSON: {err.msg} at column {err.colno}",
+                file=name,
+                line=number,
+                hint="give one JSON document, or JSON Lines (one object per line)",
+            ) from err
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True)
+@boundary
+def validate_cmd(files: tuple[str, ...]) -> None:
+    """Validate payloads (JSON or JSON Lines; - for stdin). Exit 0 only if all conform."""
+    from capmock.schemas import default_validator
+
+    validator = default_validator()
+    bad = total = 0
+    for source in files:
+        for label, payload in read_payloads(source):
+            docs = payload if isinstance(payload, list) else [payload]
+            for index, doc in enumerate(docs):
+                total += 1
+                where = label if len(docs) == 1 else f"{label}[{index}]"
+                problems = validator.validate(doc)
+                name = _name_of(doc)
+                if problems:
+                    bad += 1
+                    for p in problems:
+                        click.echo(f"{where}: INVALID {name}: {p.path}: {p.message}")
+                else:
+                    click.echo(f"{where}: ok {name}")
+    click.echo(f"{total - bad} valid, {bad} invalid")
+    sys.exit(1 if bad else 0)
+
+
+def _name_of(doc: Any) -> str | None:
+    from capmock.envelope import unwrap
+
+    return unwrap(doc)[0] if isinstance(doc, dict) else None
+
+
+@main.group("schemas")
+def schemas_group() -> None:
+    """Export or check the JSON Schemas in schemas/."""
+
+
+@schemas_group.command("export")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+)
+@boundary
+def schemas_export(directory: Path) -> None:
+    """Write every schema file from the catalog declarations."""
+    from capmock.schemas import export
+
+    written = export(directory)
+    click.echo(f"wrote {len(written)} schema files to {directory}")
+
+
+@schemas_group.command("check")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+)
+@boundary
+def schemas_check(directory: Path) -> None:
+    """Exit 1 when the schema files differ from what the catalog declares."""
+    from capmock.schemas import documents, dump
+
+    stale = [
+        rel
+        for rel, doc in documents().items()
+        if not (directory / rel).is_file() or (directory / rel).read_text("utf-8") != dump(doc)
+    ]
+    for rel in stale:
+        click.echo(f"out of date: {directory / rel}")
+    if stale:
+        click.echo("run: capmock schemas export")
+        sys.exit(1)
+    click.echo("schemas are up to date")
+
+
+@main.command("plan")
+@click.argument("scenario")
+@click.option("--seed", type=int, help="Override the scenario's seed.")
+@click.option("--envelope", type=click.Choice(STYLES), help="Override the scenario's envelope.")
+@click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
+@boundary
+def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: bool) -> None:
+    """Print the events SCENARIO produces as JSON Lines, without sending anything."""
+    from capmock.scenario import load
+    from capmock.scenario.player import Player
+    from capmock.scenario.state import snapshot
+
+    player = Player(load(scenario, seed=seed, envelope=envelope))
+    out = click.get_text_stream("stdout")
+    for payload in player.payloads():
+        if not show_state:
+            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    if show_state:
+        emit_json(snapshot(player), pretty=True)
+
+
+@main.command("scenarios")
+@click.option("--json", "as_json", is_flag=True)
+@boundary
+def scenarios_cmd(as_json: bool) -> None:
+    """List the bundled scenarios with their descriptions."""
+    from capmock.scenario import BUNDLED, load
+
+    rows = []
+    for path in sorted(BUNDLED.glob("*.yaml")):
+        sc = load(str(path))
+        rows.append({"name": path.stem, "path": str(path), "description": sc.description})
+    if as_json:
+        emit_json(rows, pretty=True)
+        return
+    width = max((len(r["name"]) for r in rows), default=0)
+    for r in rows:
+        first = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
+        click.echo(f"{r['name']:<{width}}  {first}")

@@ -1,0 +1,235 @@
+"""Loading a scenario file: YAML with locations, includes, checks, and the org it sets up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from capmock.envelope import STYLES
+from capmock.errors import ScenarioError, did_you_mean
+from capmock.model.entities import Org, Program, Tier
+from capmock.model.factory import make_org, make_program
+from capmock.model.fake import LOCALES, Fake
+from capmock.scenario import spec
+from capmock.scenario.validate import check, duration_ms
+from capmock.scenario.yamlload import Located, load_file, mark_of
+
+BUNDLED = Path(__file__).resolve().parents[3] / "scenarios"
+DEFAULT_START = "2026-01-01T09:00:00Z"
+
+
+@dataclass
+class Scenario:
+    path: str
+    doc: dict[str, Any]
+    name: str
+    description: str
+    seed: int
+    start_ms: int
+    envelope: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> list[Any]:
+        return self.doc.get("steps") or []
+
+
+def _error(message: str, doc: Any, key: Any, path: str, hint: str | None = None) -> ScenarioError:
+    mark = mark_of(doc, key)
+    return ScenarioError(
+        message,
+        file=mark.file if mark else path,
+        line=mark.line if mark else None,
+        column=mark.column if mark else None,
+        field=str(key) if key is not None else None,
+        hint=hint,
+    )
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` wins; mappings merge recursively; the result keeps ``over``'s locations."""
+    out = Located(base)
+    for attr in ("mark", "key_marks", "value_marks"):
+        if hasattr(over, attr):
+            value = getattr(over, attr)
+            setattr(out, attr, {**getattr(base, attr, {}), **value} if attr != "mark" else value)
+    for k, v in over.items():
+        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
+
+
+def _with_includes(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    doc = load_file(path)
+    if not isinstance(doc, dict):
+        raise ScenarioError(
+            "a scenario is a mapping (name, org, customers, steps…)", file=str(path), line=1
+        )
+    includes = doc.get("include") or []
+    includes = [includes] if isinstance(includes, str) else includes
+    merged: dict[str, Any] = Located()
+    for i, rel in enumerate(includes):
+        target = (path.parent / str(rel)).resolve()
+        if target in seen or target == path.resolve():
+            raise _error(f"include cycle through '{rel}'", includes, i, str(path))
+        if not target.is_file():
+            raise _error(f"included file not found: '{rel}'", doc, "include", str(path))
+        merged = _merge(merged, _with_includes(target, (*seen, path.resolve())))
+    own = Located(doc)
+    for attr in ("mark", "key_marks", "value_marks"):
+        setattr(own, attr, getattr(doc, attr))
+    own.pop("include", None)
+    return _merge(merged, own) if includes else own
+
+
+def resolve_path(name: str) -> Path:
+    """A scenario file path, or the name of a bundled scenario."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    for candidate in (BUNDLED / name, BUNDLED / f"{name}.yaml"):
+        if candidate.is_file():
+            return candidate
+    known = [p.stem for p in BUNDLED.glob("*.yaml")]
+    guess = did_you_mean(path.stem, known)
+    raise ScenarioError(
+        f"no such scenario file '{name}'",
+        hint=f"did you mean '{guess}'?" if guess else "see `capmock scenarios`",
+    )
+
+
+def parse_start(value: Any, doc: Any, path: str) -> int:
+    text = str(value).replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as err:
+        raise _error(
+            f"bad start time {value!r}",
+            doc,
+            "start",
+            path,
+            hint="use ISO 8601, e.g. 2026-01-01T09:00:00Z",
+        ) from err
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def load(name: str, *, seed: int | None = None, envelope: str | None = None) -> Scenario:
+    path = resolve_path(name)
+    doc = _with_includes(path)
+    check(doc, str(path))
+    style = envelope or doc.get("envelope") or "flat"
+    if style not in STYLES:
+        raise _error(
+            f"unknown envelope '{style}'",
+            doc,
+            "envelope",
+            str(path),
+            hint=f"did you mean '{did_you_mean(str(style), STYLES) or 'flat'}'?",
+        )
+    options = dict(doc.get("options") or {})
+    for key in options:
+        if key not in spec.OPTION_KEYS:
+            raise _error(
+                f"unknown option '{key}'",
+                doc["options"],
+                key,
+                str(path),
+                hint=f"did you mean '{did_you_mean(key, spec.OPTION_KEYS)}'?",
+            )
+    return Scenario(
+        path=str(path),
+        doc=doc,
+        name=str(doc.get("name") or path.stem),
+        description=str(doc.get("description") or ""),
+        seed=seed if seed is not None else int(doc.get("seed", 1)),
+        start_ms=parse_start(doc.get("start", DEFAULT_START), doc, str(path)),
+        envelope=style,
+        options=options,
+    )
+
+
+# ---- the org a scenario declares -------------------------------------------------------
+
+
+def _tiers(raw: Any, doc: Any, path: str) -> list[Tier]:
+    tiers = []
+    for i, t in enumerate(raw):
+        if isinstance(t, str):
+            t = {"name": t}
+        if not isinstance(t, dict) or "name" not in t:
+            raise _error("a tier is {name: Gold, threshold: 1000}", raw, i, path)
+        tiers.append(Tier(i + 1, str(t["name"]), float(t.get("threshold", 0))))
+    thresholds = [t.threshold for t in tiers]
+    if thresholds != sorted(thresholds):
+        raise _error("tier thresholds must increase", doc, "tiers", path)
+    return tiers
+
+
+def _program(fake: Fake, raw: dict[str, Any], path: str) -> Program:
+    for key in raw:
+        if key not in spec.PROGRAM_KEYS:
+            raise _error(
+                f"unknown program key '{key}'",
+                raw,
+                key,
+                path,
+                hint=f"did you mean '{did_you_mean(key, spec.PROGRAM_KEYS)}'?",
+            )
+    program = make_program(
+        fake,
+        program_id=raw.get("id"),
+        name=raw.get("name"),
+        is_default=bool(raw.get("default", True)),
+    )
+    if "tiers" in raw:
+        program.tiers = _tiers(raw["tiers"], raw, path)
+    program.points_per_currency = float(raw.get("points_per_currency", 0.01))
+    program.points_to_currency_ratio = float(
+        raw.get("points_to_currency_ratio", program.points_to_currency_ratio)
+    )
+    expiry = duration_ms(raw.get("expiry", "365d")) or 365 * 86_400_000
+    program.expiry_days = max(1, expiry // 86_400_000)
+    program.tier_basis = str(raw.get("tier_basis", "lifetime_points"))
+    program.downgrade_on_return = bool(raw.get("downgrade_on_return", True))
+    program.promised_conversion_days = (
+        duration_ms(raw.get("promised_conversion", "14d")) or 0
+    ) // 86_400_000
+    return program
+
+
+def build_org(scenario: Scenario, fake: Fake) -> Org:
+    raw = scenario.doc.get("org") or {}
+    path = scenario.path
+    locale = str(raw.get("locale", "en_IN"))
+    if locale not in LOCALES:
+        raise _error(
+            f"unsupported locale '{locale}'",
+            raw,
+            "locale",
+            path,
+            hint=f"did you mean '{did_you_mean(locale, LOCALES)}'?",
+        )
+    for key in raw:
+        if key not in spec.ORG_KEYS:
+            raise _error(
+                f"unknown org key '{key}'",
+                raw,
+                key,
+                path,
+                hint=f"did you mean '{did_you_mean(key, spec.ORG_KEYS)}'?",
+            )
+    org = make_org(fake, org_id=raw.get("id"))
+    if "currency" in raw:
+        org.currency = str(raw["currency"])
+    programs = raw.get("programs")
+    if programs:
+        org.programs = [_program(fake, p, path) for p in programs]
+    else:
+        org.programs = [_program(fake, {}, path)]
+    org.targets = list(raw.get("targets") or [])
+    org.streaks = list(raw.get("streaks") or [])
+    org.event_type_prefix = bool(raw.get("event_type_prefix", True))
+    return org

@@ -1,0 +1,72 @@
+"""The model's state as plain JSON: what `capmock plan --state` prints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from capmock.model.world import CustomerState
+
+if TYPE_CHECKING:
+    from capmock.scenario.player import Player
+
+
+def customer_state(player: Player, st: CustomerState) -> dict[str, Any]:
+    c = st.customer
+    programs = {}
+    for program in player.org.programs:
+        acc = st.accounts[program.id]
+        tier = program.tier(c.tiers.get(program.id, 1))
+        programs[str(program.id)] = {
+            "current": acc.current,
+            "lifetime": acc.lifetime,
+            "redeemed": acc.redeemed,
+            "expired": acc.expired,
+            "transferred_out": acc.transferred_out,
+            "promised": acc.promised_total,
+            "tier": {"number": tier.number, "name": tier.name},
+        }
+    return {
+        "customerId": c.customer_id,
+        "name": c.name,
+        "mobile": c.mobile,
+        "email": c.email,
+        "enrolled": st.enrolled,
+        "spend": round(st.spend, 2),
+        "visits": st.visits,
+        "programs": programs,
+        "promotions": {str(k): v for k, v in st.active_promotions.items()},
+        "coupons": list(st.coupons.values()),
+        "cartPromotions": [
+            {k: v for k, v in cp.items() if k != "kind"} for cp in st.cart_promotions.values()
+        ],
+        "targets": st.targets,
+        "streaks": st.streaks,
+        "badges": st.badges,
+        "rewards": st.rewards,
+        "partners": st.partners,
+        "alternateCurrencies": st.alternate,
+        "card": st.card_status,
+        "mergedInto": st.merged_into,
+    }
+
+
+def snapshot(player: Player) -> dict[str, Any]:
+    names = {c.customer_id: name for name, c in player.named.items()}
+    customers = []
+    for cid, st in player.world.states.items():
+        row = customer_state(player, st)
+        if cid in names:
+            row["name_in_scenario"] = names[cid]
+        customers.append(row)
+    return {
+        "org": {
+            "orgId": player.org.org_id,
+            "programs": [
+                {"id": p.id, "name": p.name, "tiers": [[t.name, t.threshold] for t in p.tiers]}
+                for p in player.org.programs
+            ],
+        },
+        "clock": player.world.now_ms,
+        "events": player.emitted,
+        "customers": customers,
+    }

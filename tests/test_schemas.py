@@ -1,0 +1,122 @@
+"""schemas/ matches the catalog; the repaired seed samples validate; breakage is caught."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import pytest
+
+from capmock import catalog, generate
+from capmock.schemas import Validator, bundle, documents, dump, load_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT / "schemas"
+SAMPLES = Path(__file__).parent / "seed_samples"
+
+# Samples left out of the seed check, each with its reason (mirrored in schemas/README.md).
+_LISTS = json.loads((SAMPLES / "excluded.json").read_text())
+EXCLUDED: dict[str, dict[str, Any]] = _LISTS["samples"]
+NO_SAMPLE: dict[str, str] = _LISTS["events_without_sample"]
+
+
+def manifest() -> list[dict[str, Any]]:
+    return json.loads((SAMPLES / "manifest.json").read_text())
+
+
+def sample_files() -> list[str]:
+    return sorted(
+        m["sample"] for m in manifest() if m["status"] == "ok" and m["style"] in ("flat", "wrapped")
+    )
+
+
+def test_schema_files_are_up_to_date() -> None:
+    docs = documents()
+    stale = [
+        rel
+        for rel, doc in docs.items()
+        if not (SCHEMAS / rel).is_file() or (SCHEMAS / rel).read_text("utf-8") != dump(doc)
+    ]
+    extra = sorted(set(load_dir(SCHEMAS)) - set(docs))
+    assert not stale, f"run `capmock schemas export`: stale {stale[:5]}"
+    assert not extra, f"schema files with no catalog event: {extra}"
+
+
+@pytest.fixture(scope="module")
+def file_validator() -> Validator:
+    """Validates against the files in schemas/, not the in-memory catalog documents."""
+    return Validator(load_dir(SCHEMAS))
+
+
+@pytest.mark.parametrize("name", sample_files())
+def test_seed_sample_validates(name: str, file_validator: Validator) -> None:
+    """Every sample validates, except at the paths listed as placeholders for it."""
+    payload = json.loads((SAMPLES / name).read_text())
+    allowed = set(EXCLUDED.get(name, {}).get("placeholder_paths", []))
+    problems = [str(p) for p in file_validator.validate(payload) if p.path not in allowed]
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", sorted(EXCLUDED))
+def test_excluded_samples_still_fail_only_where_listed(
+    name: str, file_validator: Validator
+) -> None:
+    payload = json.loads((SAMPLES / name).read_text())
+    paths = {p.path for p in file_validator.validate(payload)}
+    assert paths == set(EXCLUDED[name]["placeholder_paths"]), "update excluded.json"
+
+
+def test_every_catalog_event_has_a_seed_sample_or_is_listed() -> None:
+    covered = {m["event"] for m in manifest() if m["status"] == "ok"}
+    assert set(catalog.names()) - covered == set(NO_SAMPLE)
+
+
+def _required_leaf(docs: Validator, event: str) -> tuple[str, Any] | None:
+    """A required data field of the event (name, declared type) to break."""
+    body = docs.docs[f"data/{event}.json"]
+    for name in body.get("required", []):
+        prop = body["properties"][name]
+        if "type" in prop:
+            return name, prop["type"]
+    return None
+
+
+def _data(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload["attributes"]["data"] if "attributes" in payload else payload["data"]
+
+
+@pytest.mark.parametrize("name", sample_files())
+def test_mutated_seed_samples_are_rejected(name: str, file_validator: Validator) -> None:
+    if name in EXCLUDED:
+        pytest.skip(EXCLUDED[name]["reason"])
+    payload = json.loads((SAMPLES / name).read_text())
+    event = payload.get("eventName") or payload["attributes"]["eventName"]
+    leaf = _required_leaf(file_validator, event)
+    if leaf is None:
+        pytest.skip("no required scalar field in this event's data")
+    field, json_type = leaf
+    missing = copy.deepcopy(payload)
+    _data(missing).pop(field, None)
+    assert file_validator.validate(missing), f"missing {field} accepted"
+    wrong = copy.deepcopy(payload)
+    _data(wrong)[field] = [] if json_type != "array" else "x"
+    problems = file_validator.validate(wrong)
+    assert any(field in p.path for p in problems), problems
+
+
+def test_fast_and_full_validators_agree_on_mutations() -> None:
+    docs = documents()
+    for event in catalog.names()[::3]:
+        full = Validator(docs)
+        fast = fastjsonschema.compile(bundle(docs, event, "flat"))
+        good = generate(event, seed=1)
+        for mutant in (good, {**good, "orgId": "x"}, {**good, "data": []}, {**good, "eventId": 1}):
+            try:
+                fast(mutant)
+                fast_ok = True
+            except fastjsonschema.JsonSchemaValueException:
+                fast_ok = False
+            assert fast_ok == (full.explain(mutant, event, "flat") == []), (event, mutant)
