@@ -229,10 +229,9 @@ def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: 
     from capmock.scenario.state import snapshot
 
     player = Player(load(scenario, seed=seed, envelope=envelope))
-    out = click.get_text_stream("stdout")
     for payload in player.payloads():
         if not show_state:
-            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            click.echo(json.dumps(payload, ensure_ascii=False))
     if show_state:
         emit_json(snapshot(player), pretty=True)
 

@@ -132,7 +132,9 @@ def event_document(event: str, style: str) -> Schema:
 
 def documents() -> dict[str, Schema]:
     """Every schema file by its path relative to ``schemas/``."""
-    docs = {"defs.json": defs_document()}
+    from capmock.scenario.spec import scenario_schema
+
+    docs = {"defs.json": defs_document(), "scenario.json": scenario_schema()}
     for event in catalog.names():
         docs[f"data/{event}.json"] = data_document(event)
         for style in STYLES:

@@ -335,7 +335,7 @@ def build_redeemed_points_reversed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     after the event; ``redemption_id`` of the original redemption; ``summary_id`` its
     redemptionSummaryId.
     """
-    points = float(f.get("points") or ctx.rng.randint(1, 30) * 50)
+    points = float(f["points"] if f.get("points") is not None else ctx.rng.randint(1, 30) * 50)
     expired = float(f.get("expired", 0.0))
     details = {"available": points - expired, "expired": expired}
     current, _ = balances(ctx, f, points - expired)

@@ -45,7 +45,9 @@ def build_points_expired(ctx: Ctx, f: Facts) -> dict[str, Any]:
         "customerIdentifiers": customer_identifiers(ctx),
         "triggeringActivity": {},
         "loyaltyProgramId": ctx.prog.id,
-        "pointsExpired": whole(f.get("points") or ctx.rng.randint(1, 40) * 25),
+        "pointsExpired": whole(
+            f["points"] if f.get("points") is not None else ctx.rng.randint(1, 40) * 25
+        ),
     }
 
 
@@ -76,7 +78,9 @@ def build_points_expiry_reminder(ctx: Ctx, f: Facts) -> dict[str, Any]:
     body = head(ctx)
     details = body["loyaltyProgramDetails"]
     details["pointsToCurrencyRatio"] = whole(details["pointsToCurrencyRatio"])
-    body["pointsScheduledForExpiry"] = whole(f.get("points") or ctx.rng.randint(1, 40) * 25)
+    body["pointsScheduledForExpiry"] = whole(
+        f["points"] if f.get("points") is not None else ctx.rng.randint(1, 40) * 25
+    )
     body["scheduledExpiryDate"] = f.get("expiry") or ctx.date(ctx.rng.randint(7, 30))
     return body
 
@@ -165,7 +169,7 @@ def build_promised_to_current(ctx: Ctx, f: Facts) -> dict[str, Any]:
     ``bill_number`` of the earning transaction; ``earned_at`` its epoch ms;
     ``event_log_id`` its event log id.
     """
-    points = float(f.get("points") or ctx.rng.randint(1, 40) * 5)
+    points = float(f["points"] if f.get("points") is not None else ctx.rng.randint(1, 40) * 5)
     current, lifetime = balances(ctx, f, points)
     earned_at = f.get("earned_at") or ctx.now_ms - ctx.rng.randint(7, 60) * DAY_MS
     bill_number = f.get("bill_number") or f"PO{ctx.fake.digits(14)}"
@@ -237,7 +241,7 @@ def counterpart(ctx: Ctx, f: Facts) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _transferred(ctx: Ctx, f: Facts) -> float:
-    return float(f.get("points") or ctx.rng.randint(1, 20) * 10)
+    return float(f["points"] if f.get("points") is not None else ctx.rng.randint(1, 20) * 10)
 
 
 def build_transfer_initiated(ctx: Ctx, f: Facts) -> dict[str, Any]:

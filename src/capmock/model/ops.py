@@ -149,7 +149,7 @@ def issue_for_bill(
         "trigger": bill_trigger(bill),
         "expiry": _date(expiry_ms),
     }
-    if promised:
+    if promised and regular > 0:
         acc.promise(regular, world.date(program.promised_conversion_days), bill.bill_number)
         facts |= {"regular": 0.0, "promised": regular}
         regular = 0.0
@@ -305,6 +305,8 @@ def expiry_reminder(world: World, customer: Customer, within_ms: int) -> Emissio
     program = world.org.default_program
     acc = world.account(customer, program)
     lots = acc.expiring(world.now_ms, world.now_ms + within_ms)
+    if not lots:
+        raise Rejected("no points expire in that window: nothing to remind of")
     points = round(sum(lot.points for lot in lots), 2)
     facts = {
         "points": points,

@@ -138,8 +138,9 @@ def consequences(player: Player, c: Customer, bill: Bill, promised: bool) -> lis
     st.spend += bill.amount
     st.visits += 1
     earned, promotional = steps_more.promotions_on_bill(player, c, bill)
-    out = [ops.issue_for_bill(world, c, bill, program, promotional, promised)]
-    out[0].store = bill.store
+    issued = ops.issue_for_bill(world, c, bill, program, promotional, promised)
+    issued.store = bill.store
+    out = [issued] if issued.facts["points"] > 0 else []  # no points, no pointsIssued
     out += ops.reassess_tier(world, c, program, allow_down=False, trigger=ops.bill_trigger(bill))
     out += earned
     out += steps_extra.targets_on_bill(player, c, bill)

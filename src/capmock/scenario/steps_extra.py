@@ -347,7 +347,7 @@ def earn_badge(player: Player, customer: Customer | None, args: dict[str, Any]) 
     st = player.world.state(c)
     st.badges.append(name)
     facts = {
-        "badge_id": stable_id(player.world, "badge", name),
+        "badge_id": str(stable_id(player.world, "badge", name)),
         "earn_count": st.badges.count(name),
     }
     return [player.world.emission("badgeEarned", c, facts)], name

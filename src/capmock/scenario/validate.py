@@ -57,8 +57,9 @@ class Checker:
 
     def unknown_key(self, container: Any, key: str, known: Any, what: str, path: str) -> None:
         guess = did_you_mean(key, known)
+        noun, _, owner = what.partition(" for ")
         self.add(
-            f"unknown {what} '{key}'",
+            f"unknown {noun} '{key}'" + (f" for {owner}" if owner else ""),
             container,
             key,
             field=path,

@@ -1,0 +1,116 @@
+"""Bad scenario files: each problem gets its own located, hinted message and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from capmock.cli import main
+
+
+def plan(tmp_path: Path, text: str, name: str = "bad.yaml") -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["plan", str(path)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output.replace(str(tmp_path) + "/", "")
+
+
+HEAD = "name: t\ncustomers:\n  alice: {}\nsteps:\n  - enrol: alice\n"
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (
+            "  - transat: {customer: alice, amount: 10}\n",
+            "bad.yaml:6:5: steps[1]: unknown step 'transat' — did you mean 'transact'?",
+        ),
+        (
+            "  - transact: {customer: alcie, amount: 10}\n",
+            "bad.yaml:6:26: steps[1].customer: unknown customer 'alcie' — did you mean 'alice'?",
+        ),
+        (
+            "  - transact: {customer: alice, amount: ten}\n",
+            "bad.yaml:6:41: steps[1].amount: expected a number, got 'ten'",
+        ),
+        (
+            "  - redeem_points: {customer: alice}\n",
+            "bad.yaml:6:20: steps[1].redeem_points: 'redeem_points' needs 'points' (a number)",
+        ),
+        (
+            "  - return: {bill: bil1}\n",
+            "bad.yaml:6:20: steps[1].bill: unknown reference 'bil1' — name an earlier step's",
+        ),
+        ("  - wait: 3 days\n", "bad.yaml:6:11: steps[1].duration: expected a duration like 30d"),
+        (
+            "  - transact: {customer: alice, amont: 10}\n",
+            "bad.yaml:6:33: steps[1].transact: unknown parameter 'amont' for 'transact' — "
+            "did you mean 'amount'?",
+        ),
+        (
+            "  - emit: {event: pointIssued}\n",
+            "bad.yaml:6:19: steps[1].event: unknown event 'pointIssued' — "
+            "did you mean 'pointsIssued'?",
+        ),
+    ],
+)
+def test_each_problem_is_reported_precisely(tmp_path: Path, step: str, message: str) -> None:
+    code, out = plan(tmp_path, HEAD + step)
+    assert code == 2
+    assert message in out
+
+
+def test_reference_before_it_is_named_is_caught(tmp_path: Path) -> None:
+    text = HEAD + "  - return: b1\n  - transact: {customer: alice, amount: 5, as: b1}\n"
+    code, out = plan(tmp_path, text)
+    assert code == 2 and "unknown reference 'b1'" in out
+
+
+def test_every_problem_is_listed(tmp_path: Path) -> None:
+    text = HEAD + "  - transat: {}\n  - wait: soon\n"
+    code, out = plan(tmp_path, text)
+    assert code == 2
+    assert "bad.yaml:6:5" in out and "bad.yaml:7:11" in out
+
+
+def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
+    code, out = plan(tmp_path, "name: t\nsteps:\n  - enrol: {customer: a\n")
+    assert code == 2
+    assert "bad.yaml:4:1: bad YAML" in out
+
+
+def test_unknown_top_level_key_and_missing_file(tmp_path: Path) -> None:
+    code, out = plan(tmp_path, HEAD + "step: []\n")
+    assert code == 2 and "unknown top-level key 'step' — did you mean 'steps'?" in out
+    result = CliRunner().invoke(main, ["plan", "earn-and-redem"])
+    assert result.exit_code == 2
+    assert (
+        "no such scenario file 'earn-and-redem' — did you mean 'earn-and-redeem'?" in result.output
+    )
+
+
+def test_runtime_refusal_is_located(tmp_path: Path) -> None:
+    code, out = plan(tmp_path, HEAD + "  - redeem_points: {customer: alice, points: 5}\n")
+    assert code == 2
+    assert "bad.yaml:6:20: redeem_points: redeeming 5 points but only 0 available" in out
+
+
+def test_include_missing_and_cycle(tmp_path: Path) -> None:
+    code, out = plan(tmp_path, "include: nope.yaml\n" + HEAD)
+    assert code == 2 and "included file not found: 'nope.yaml'" in out
+    (tmp_path / "a.yaml").write_text("include: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("include: a.yaml\n")
+    code, out = plan(tmp_path, "include: a.yaml\n" + HEAD)
+    assert code == 2 and "include cycle" in out
+
+
+def test_include_shares_org(tmp_path: Path) -> None:
+    (tmp_path / "org.yaml").write_text("org: {id: 777, currency: USD}\n")
+    path = tmp_path / "s.yaml"
+    path.write_text("include: org.yaml\n" + HEAD)
+    result = CliRunner().invoke(main, ["plan", str(path)])
+    assert result.exit_code == 0, result.output
+    assert '"orgId": 777' in result.output
