@@ -82,6 +82,7 @@ class World:
         self.fake = fake
         self.org = org
         self.now_ms = start_ms
+        self._last_ms = 0
         self.ids = Ids(fake)
         self.states: dict[int, CustomerState] = {}
         self.bills: dict[int, Bill] = {}
@@ -117,7 +118,15 @@ class World:
     def emission(
         self, event: str, customer: Customer | None, facts: Facts, program: Program | None = None
     ) -> Emission:
-        return Emission(event, customer, program or self.org.default_program, facts, self.now_ms)
+        return Emission(event, customer, program or self.org.default_program, facts, self.stamp())
+
+    def stamp(self) -> int:
+        """A creation time for the next emission: strictly after the previous one, so the
+        events of one step keep Capillary's order in their createdAt as well."""
+        self._last_ms = max(
+            self.now_ms, self._last_ms + self.fake.rng.randint(3, 40)
+        )
+        return self._last_ms
 
     def balances(self, customer: Customer, program: Program | None = None) -> Facts:
         acc = self.account(customer, program)

@@ -361,17 +361,32 @@ def reward_ref(player: Player, name: Any) -> dict[str, Any]:
 
 
 def reward_facts(reward: dict[str, Any]) -> dict[str, Any]:
-    return {"reward_id": reward["id"], "reward_name": reward["name"], "points": reward["points"]}
+    """The reward as the catalog builders read it: the same values in every reward event."""
+    keys = ("reward_type", "redemption_type", "series_id", "start_ms", "end_ms", "priority")
+    return {
+        "reward_id": reward["id"],
+        "reward_name": reward["name"],
+        "points": reward["points"],
+        "tier": 1,
+        **{k: reward[k] for k in keys},
+    }
 
 
 @handler("create_reward")
 def create_reward(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     world = player.world
+    start = world.now_ms - world.now_ms % 1000
     reward = {
         "kind": "reward",
         "id": world.ids.next("reward"),
         "name": str(args["name"]),
         "points": float(args.get("points", 500)),
+        "reward_type": "VOUCHER",
+        "redemption_type": "INTOUCH_REWARD",
+        "series_id": str(world.ids.next("series")),
+        "start_ms": start,
+        "end_ms": start + 180 * 86_400_000,
+        "priority": 1,
     }
     world.rewards[reward["id"]] = reward
     return [world.emission("rewardCreated", None, reward_facts(reward))], reward
@@ -393,7 +408,7 @@ def issue_reward(player: Player, customer: Customer | None, args: dict[str, Any]
     reward = reward_ref(player, args["reward"])
     world = player.world
     if args.get("fail"):
-        facts = {**reward_facts(reward), "reason": str(args["fail"])}
+        facts = {**reward_facts(reward), "reason": str(args["fail"]), "qty": 1}
         return [world.emission("issueRewardFailure", c, facts)], reward
     out: list[Emission] = []
     if reward["points"] > 0:
