@@ -254,3 +254,7 @@ def scenarios_cmd(as_json: bool) -> None:
     for r in rows:
         first = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
         click.echo(f"{r['name']:<{width}}  {first}")
+
+
+# Commands defined in sibling modules register themselves on `main` when imported.
+from capmock import cli_delivery  # noqa: E402, F401

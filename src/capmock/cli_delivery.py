@@ -1,0 +1,238 @@
+"""``capmock run`` and ``capmock replay``: delivery flags, progress and the summary."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from capmock.cli import boundary, emit_json, main
+from capmock.delivery.types import EventOutcome, Summary
+from capmock.envelope import STYLES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DELIVERY_FLAGS = (
+    click.option("--connections", help="Parallel in-flight deliveries (default 1: in order)."),
+    click.option("--timeout", help="Per attempt, e.g. 30s (default)."),
+    click.option("--user-agent", help="Default: Java/1.8.0_272, like Capillary."),
+    click.option("--header", multiple=True, help="'K: V' sent with every event (repeatable)."),
+    click.option("--basic-auth", help="user:password"),
+    click.option("--bearer", help="Bearer token."),
+    click.option("--sign", type=click.Choice(["standard-webhooks"]), help="Sign deliveries."),
+    click.option("--secret", help="Signing secret, whsec_…"),
+    click.option("--retry", help="capillary (default), none, standard-webhooks or custom."),
+    click.option("--max-attempts", help="Custom policy: attempts in all."),
+    click.option("--backoff", help="Custom policy: BASE,CAP e.g. 1s,5m."),
+    click.option("--give-up-after", help="Stop retrying after this long, e.g. 2h."),
+    click.option("--time-scale", help="Multiply every wait, e.g. 0.001 in CI."),
+    click.option("--duplicates", help="Send events again: probability or N%."),
+    click.option("--duplicate-delay", help="MIN..MAX before a duplicate, e.g. 1s..30s."),
+    click.option("--reorder", help="Shuffle within windows of W events."),
+    click.option("--reorder-scope", type=click.Choice(["customer", "global"])),
+    click.option("--delay", help="MIN..MAX added before each event."),
+    click.option("--burst", help="Hold N events and release them together: N or N/DURATION."),
+)
+FLAG_NAMES = (
+    "connections",
+    "timeout",
+    "user_agent",
+    "header",
+    "basic_auth",
+    "bearer",
+    "sign",
+    "secret",
+    "retry",
+    "max_attempts",
+    "backoff",
+    "give_up_after",
+    "time_scale",
+    "duplicates",
+    "duplicate_delay",
+    "reorder",
+    "reorder_scope",
+    "delay",
+    "burst",
+)
+
+
+def delivery_flags(func: F) -> F:
+    for option in reversed(DELIVERY_FLAGS):
+        func = option(func)
+    return func
+
+
+def pop_flags(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {name: kwargs.pop(name) for name in FLAG_NAMES}
+
+
+class Progress:
+    """A rich progress bar on a terminal; otherwise a plain line every so often."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.done = Counter[str]()
+        self.bar: Any = None
+        if enabled and sys.stderr.isatty():
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("[bold]delivering"),
+                BarColumn(),
+                TextColumn("{task.completed} events {task.description}"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self.task = self.bar.add_task("", total=None)
+            self.bar.start()
+        self.plain = enabled and self.bar is None
+
+    def __call__(self, outcome: EventOutcome) -> None:
+        self.done[outcome.outcome] += 1
+        total = sum(self.done.values())
+        text = ", ".join(f"{v} {k}" for k, v in sorted(self.done.items()))
+        if self.bar is not None:
+            self.bar.update(self.task, completed=total, description=f"({text})")
+        elif self.plain and total % 100 == 0:
+            click.echo(f"… {total} events: {text}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} ms"
+
+
+def print_summary(summary: Summary, target: str) -> None:
+    s = summary
+    click.echo(f"target     {target}")
+    click.echo(
+        f"planned    {s.planned}    delivered {s.delivered}    failed-final "
+        f"{s.failed_final}    pending {s.pending}"
+    )
+    click.echo(
+        f"retries    {s.retries}    duplicates sent {s.duplicates_sent}    reordered {s.reordered}"
+    )
+    click.echo(
+        f"latency    p50 {ms(s.latency_p50_ms)}    p95 {ms(s.latency_p95_ms)}    "
+        f"p99 {ms(s.latency_p99_ms)}    in {s.elapsed_s:.2f} s"
+    )
+    if s.journal:
+        click.echo(f"journal    {s.journal}")
+    notes = s.notable()
+    for line in notes[:20]:
+        click.echo(f"  {line}")
+    if len(notes) > 20:
+        click.echo(f"  … and {len(notes) - 20} more (see the journal)")
+
+
+def print_sink(received: list[Any]) -> None:
+    names = Counter()
+    for r in received:
+        payload = r.json if isinstance(r.json, dict) else {}
+        attrs = payload.get("attributes") if isinstance(payload.get("attributes"), dict) else {}
+        names[payload.get("eventName") or attrs.get("eventName") or "?"] += 1
+    click.echo(f"the embedded sink received {len(received)} requests:")
+    for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {count:5d}  {name}")
+
+
+def finish(summary: Summary, target: str, as_json: bool, sink: list[Any] | None) -> None:
+    if as_json:
+        out = summary.to_dict()
+        out["target"] = target
+        if sink is not None:
+            out["sink_received"] = len(sink)
+        emit_json(out, pretty=True)
+    else:
+        if sink is not None:
+            print_sink(sink)
+        print_summary(summary, target)
+    sys.exit(0 if summary.ok else 1)
+
+
+@main.command("run")
+@click.argument("scenario", required=False)
+@click.option(
+    "--target",
+    help="Webhook URL (else the scenario's, else $CAPMOCK_TARGET, else an embedded sink).",
+)
+@click.option("--seed", type=int, help="Override the scenario's seed.")
+@click.option("--envelope", type=click.Choice(STYLES), help="Override the scenario's envelope.")
+@click.option("--journal", help="Journal file (default .capmock/runs/<timestamp>.jsonl).")
+@click.option("--resume", "resume_from", help="Continue the run recorded in this journal.")
+@click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@delivery_flags
+@boundary
+def run_cmd(
+    scenario: str | None,
+    target: str | None,
+    seed: int | None,
+    envelope: str | None,
+    journal: str | None,
+    resume_from: str | None,
+    as_json: bool,
+    quiet: bool,
+    **kwargs: Any,
+) -> None:
+    """Play SCENARIO (default: all-events) and deliver its events like Capillary does."""
+    from capmock.runner import DEFAULT_SCENARIO, resume_run, run_scenario
+
+    flags = pop_flags(kwargs)
+    progress = Progress(not quiet and not as_json)
+    try:
+        if resume_from:
+            result = resume_run(resume_from, target=target, flags=flags, on_progress=progress)
+        else:
+            result = run_scenario(
+                scenario or DEFAULT_SCENARIO,
+                target=target,
+                flags=flags,
+                seed=seed,
+                envelope=envelope,
+                journal=journal,
+                on_progress=progress,
+            )
+    finally:
+        progress.close()
+    finish(result.summary, result.target, as_json, result.sink)
+
+
+@main.command("replay")
+@click.argument("journal")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    help="failed (default), pending, all, or eventIds (repeatable).",
+)
+@click.option("--target", help="Webhook URL (default: the journal's target).")
+@click.option("--new-ids", is_flag=True, help="Give every re-sent event a fresh eventId.")
+@click.option("--json", "as_json", is_flag=True)
+@delivery_flags
+@boundary
+def replay_cmd(
+    journal: str,
+    only: tuple[str, ...],
+    target: str | None,
+    new_ids: bool,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
+    """Re-deliver the journaled bytes of a run's events."""
+    from capmock.delivery import DeliveryOptions, replay
+
+    flags = {k: v for k, v in pop_flags(kwargs).items() if v not in (None, ())}
+    options = DeliveryOptions.from_cli(**flags)
+    select: Any = "failed"
+    if len(only) == 1 and only[0] in ("failed", "pending", "all"):
+        select = only[0]
+    elif only:
+        select = list(only)
+    summary = replay(journal, options, select=select, new_ids=new_ids, target=target)
+    finish(summary, target or "(journal's target)", as_json, None)

@@ -1,0 +1,171 @@
+"""Play a scenario and deliver its events: the library behind ``capmock run`` and the
+pytest plugin. With no target anywhere, a local sink is started and receives them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from capmock.delivery import DeliveryOptions, Planned, Summary, deliver, read_journal, resume
+from capmock.delivery.types import EventOutcome
+from capmock.errors import UsageError, did_you_mean
+from capmock.scenario import load
+from capmock.scenario.loader import Scenario
+from capmock.scenario.player import Player
+from capmock.server.sink import Received, Sink
+
+DEFAULT_SCENARIO = "all-events"
+TARGET_ENV = "CAPMOCK_TARGET"
+
+# Keys of a scenario's `delivery:` block, named like the CLI flags (dashes or underscores).
+DELIVERY_KEYS = {
+    "target",
+    "connections",
+    "timeout",
+    "user_agent",
+    "header",
+    "headers",
+    "basic_auth",
+    "bearer",
+    "retry",
+    "max_attempts",
+    "backoff",
+    "give_up_after",
+    "time_scale",
+    "duplicates",
+    "duplicate_delay",
+    "reorder",
+    "reorder_scope",
+    "delay",
+    "burst",
+}
+
+
+@dataclass
+class RunResult:
+    summary: Summary
+    target: str
+    scenario: str
+    sink: list[Received] | None = None  # what the embedded sink received, when one ran
+    player: Player | None = field(default=None, repr=False)
+
+
+def scenario_delivery(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's `delivery:` block with keys normalised to from_cli's names."""
+    raw = scenario.doc.get("delivery") or {}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = str(key).replace("-", "_")
+        if name not in DELIVERY_KEYS:
+            guess = did_you_mean(name, DELIVERY_KEYS)
+            raise UsageError(
+                f"{scenario.path}: delivery: unknown key '{key}'",
+                hint=f"did you mean '{guess}'?" if guess else None,
+            )
+        if name == "headers":
+            name = "header"
+        if name == "header":
+            value = (
+                [value]
+                if isinstance(value, str)
+                else [f"{k}: {v}" for k, v in value.items()]
+                if isinstance(value, dict)
+                else list(value)
+            )
+        out[name] = value if name == "header" else str(value)
+    return out
+
+
+def options_for(scenario: Scenario, flags: dict[str, Any]) -> tuple[DeliveryOptions, str | None]:
+    """Delivery options: the flags given win over the scenario's delivery block."""
+    merged = scenario_delivery(scenario)
+    for key, value in flags.items():
+        if value not in (None, (), []):
+            merged[key] = value
+    target = merged.pop("target", None)
+    merged.setdefault("seed", scenario.seed)
+    if isinstance(merged.get("seed"), str):
+        merged["seed"] = int(merged["seed"])
+    return DeliveryOptions.from_cli(**merged), target
+
+
+def planned(player: Player) -> Iterator[Planned]:
+    for seq, payload in enumerate(player.payloads()):
+        yield Planned.from_payload(seq, payload)
+
+
+def run_scenario(
+    name: str = DEFAULT_SCENARIO,
+    *,
+    target: str | None = None,
+    flags: dict[str, Any] | None = None,
+    seed: int | None = None,
+    envelope: str | None = None,
+    journal: str | Path | bool | None = None,
+    on_progress: Callable[[EventOutcome], None] | None = None,
+    **hooks: Any,
+) -> RunResult:
+    """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink."""
+    scenario = load(name, seed=seed, envelope=envelope)
+    options, scenario_target = options_for(scenario, dict(flags or {}))
+    chosen = target or scenario_target or os.environ.get(TARGET_ENV)
+    player = Player(scenario)
+    meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
+    if chosen:
+        summary = deliver(
+            planned(player),
+            chosen,
+            options,
+            journal=_journal(journal),
+            meta=meta,
+            on_progress=on_progress,
+            **hooks,
+        )
+        return RunResult(summary, chosen, scenario.path, player=player)
+    with Sink.start() as sink:
+        summary = deliver(
+            planned(player),
+            sink.url,
+            options,
+            journal=_journal(journal),
+            meta=meta,
+            on_progress=on_progress,
+            **hooks,
+        )
+        return RunResult(summary, sink.url, scenario.path, sink=sink.received, player=player)
+
+
+def _journal(journal: str | Path | bool | None) -> str | Path | bool | None:
+    return False if journal is False else journal
+
+
+def resume_run(
+    journal: str | Path,
+    *,
+    target: str | None = None,
+    flags: dict[str, Any] | None = None,
+    on_progress: Callable[[EventOutcome], None] | None = None,
+) -> RunResult:
+    """Continue a killed run: regenerate its events from the journal's meta and send what
+    was not acknowledged."""
+    state = read_journal(journal)
+    meta = state.meta or {}
+    if "scenario" not in meta:
+        raise UsageError(
+            f"{journal}: the journal does not say which scenario it ran",
+            hint="use `capmock replay` to re-send its events",
+        )
+    scenario = load(str(meta["scenario"]), seed=meta.get("seed"), envelope=meta.get("envelope"))
+    options, scenario_target = options_for(scenario, dict(flags or {}))
+    player = Player(scenario)
+    summary = resume(
+        journal,
+        options,
+        target=target or scenario_target,
+        events=planned(player),
+        on_progress=on_progress,
+    )
+    return RunResult(summary, target or scenario_target or "", scenario.path, player=player)

@@ -1,0 +1,1 @@
+"""Servers capmock runs locally: the webhook sink (``capmock.server.sink``)."""
