@@ -208,3 +208,33 @@ def test_coupon_cannot_be_redeemed_twice(tmp_path: Path) -> None:
     ]
     _, events = play(tmp_path, steps)
     assert len(only(events, "CouponRedeem")) == 1
+
+
+def test_return_after_spending_reverses_from_the_rest_of_the_balance(tmp_path: Path) -> None:
+    steps = [
+        *ENROL,
+        {"transact": {"customer": "alice", "amount": 4200, "as": "b1"}},
+        {"transact": {"customer": "alice", "amount": 5000}},
+        {"redeem_points": {"customer": "alice", "points": 400}},
+        {"return": "b1"},
+    ]
+    player, events = play(tmp_path, steps)
+    rev = only(events, "issuedPointsReversed")[0]
+    assert rev["regularPointsReversed"] == 420.0
+    assert (rev["programCurrentPoints"], rev["programLifetimePoints"]) == (100.0, 500.0)
+    acc = player.world.account(player.named["alice"])
+    acc.check()
+
+
+def test_return_line_items_agree_with_the_bill(tmp_path: Path) -> None:
+    steps = [
+        *ENROL,
+        {"transact": {"customer": "alice", "amount": 3000, "items": 3, "as": "b"}},
+        {"return": {"bill": "b", "amount": 1000}},
+    ]
+    _, events = play(tmp_path, steps)
+    sale, ret = only(events, "transactionAdded")
+    assert sale["lineItemCount"] == 3 and sale["amount"] == 3000.0
+    assert ret["amount"] == 1000.0 and ret["billType"] == "RETURN"
+    assert [i["itemCode"] for i in ret["lineItems"]] == [i["itemCode"] for i in sale["lineItems"]]
+    assert round(sum(i["amount"] for i in ret["lineItems"]), 2) == 1000.0

@@ -19,6 +19,7 @@ from capmock.catalog.common import customer_identifiers, entered_by, triggering_
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, Obj, arr, enum, obj, opt, ref, req
 from capmock.catalog.registry import EventDef
+from capmock.model.fake import Fake
 
 DOMAIN = "transaction"
 EMIT_LINE_ITEMS = True
@@ -439,3 +440,62 @@ EVENTS: list[EventDef] = [
         "A rejected transaction was attempted again.",
     ),
 ]
+
+
+def basket(
+    fake: Fake, gross: float, discount: float, count: int | None = None, currency: str = "INR"
+) -> list[dict[str, Any]]:
+    """Line items (facts form) for a bill the model decided: ``count`` products (random
+    when None) whose values sum to ``gross`` and discounts to ``discount``."""
+    rng = fake.rng
+    n = max(1, min(count or rng.randint(1, 3), len(PRODUCTS)))
+    weights = [rng.uniform(1, 3) for _ in range(n)]
+    total = sum(weights)
+    values = [round(gross * w / total, 2) for w in weights[:-1]]
+    values.append(round(gross - sum(values), 2))
+    discounts = [round(discount * w / total, 2) for w in weights[:-1]]
+    discounts.append(round(discount - sum(discounts), 2))
+    items = []
+    for (prefix, name, _), value, off in zip(
+        rng.sample(PRODUCTS, n), values, discounts, strict=True
+    ):
+        qty = rng.choice((1, 1, 1, 2)) if value >= 2 else 1
+        rate = round(value / qty, 2)
+        items.append(
+            {
+                "sku": f"{prefix}-{fake.digits(6)}",
+                "description": name,
+                "qty": qty,
+                "rate": rate,
+                "discount": off,
+                "value": round(rate * qty, 2),
+            }
+        )
+        if items[-1]["value"] != value:  # odd cents: keep the sum exact with qty 1
+            items[-1].update(qty=1, rate=value, value=value)
+    return [{k: v for k, v in item.items() if k != "value"} for item in items]
+
+
+def items_amount(items: list[dict[str, Any]]) -> float:
+    return round(
+        sum(float(i["qty"]) * float(i["rate"]) - float(i.get("discount", 0.0)) for i in items), 2
+    )
+
+
+def returned_part(items: list[dict[str, Any]], amount: float) -> list[dict[str, Any]]:
+    """The part of a bill's items that a return worth ``amount`` takes back: every line in
+    proportion, the last line absorbing the rounding so the amounts agree to the cent."""
+    whole = items_amount(items)
+    if not items or amount >= whole - 0.005:
+        return [dict(i) for i in items]
+    share = amount / whole if whole else 0.0
+    out = [
+        {
+            **i,
+            "rate": round(float(i["rate"]) * share, 2),
+            "discount": round(float(i.get("discount", 0.0)) * share, 2),
+        }
+        for i in items
+    ]
+    out[-1]["discount"] = round(out[-1]["discount"] + items_amount(out) - amount, 2)
+    return out

@@ -48,7 +48,7 @@ class Store:
     external_id2: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Customer:
     customer_id: int
     first_name: str

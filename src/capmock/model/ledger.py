@@ -23,7 +23,7 @@ class InsufficientPoints(Rejected):
         self.wanted, self.available = wanted, available
 
 
-@dataclass
+@dataclass(slots=True)
 class Lot:
     kind: str  # "regular" | "promotional"
     points: float  # remaining
@@ -33,14 +33,14 @@ class Lot:
     promotion_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Promised:
     points: float
     conversion_ms: int
     source: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Taken:
     """Points taken from one lot by a redemption, transfer, expiry or reversal."""
 
@@ -48,7 +48,7 @@ class Taken:
     points: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Account:
     lots: list[Lot] = field(default_factory=list)
     promised: list[Promised] = field(default_factory=list)
@@ -132,18 +132,27 @@ class Account:
         return taken
 
     def reverse_issue(self, source: str, points: float) -> tuple[float, float]:
-        """Reverse up to ``points`` issued for ``source`` (a bill); (regular, promotional).
+        """Reverse ``points`` issued for ``source`` (a bill); returns (regular, promotional).
 
-        What was already spent cannot come back: the reversal is capped by what remains,
-        so balances never go negative.
+        They come out of that bill's own lots first, then — where the customer already spent
+        them — out of the rest of the balance; capped by the balance, so it never goes
+        negative.
         """
+        points = min(round(points, 2), self.current)
+        own = [lot for lot in self.lots if lot.source == source]
+        rest = sorted(
+            (lot for lot in self.lots if lot.source != source),
+            key=lambda lot: (lot.expiry_ms, lot.issued_ms),
+        )
         regular = promotional = 0.0
         left = points
-        for lot in [lot for lot in self.lots if lot.source == source]:
+        for lot in own + rest:
+            if left <= 1e-9:
+                break
             amount = round(min(lot.points, left), 2)
             lot.points = round(lot.points - amount, 2)
             left = round(left - amount, 2)
-            if lot.kind == "promotional":
+            if lot.kind == "promotional" and lot.source == source:
                 promotional += amount
             else:
                 regular += amount
@@ -176,6 +185,12 @@ class Account:
 
     def next_expiry_ms(self) -> int | None:
         return min((lot.expiry_ms for lot in self.lots), default=None)
+
+    def next_due_ms(self) -> int | None:
+        """The next moment something happens by itself: an expiry or a conversion."""
+        moments = [lot.expiry_ms for lot in self.lots]
+        moments += [p.conversion_ms for p in self.promised]
+        return min(moments, default=None)
 
     def check(self) -> None:
         """The ledger's invariant; raises AssertionError when broken."""

@@ -6,6 +6,7 @@ threshold was crossed), then promotion, target and streak consequences.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -124,7 +125,6 @@ def new_bill(
     }
     if items:
         bill.facts["items"] = items
-    world.bills[tid] = bill
     return bill
 
 
@@ -335,24 +335,37 @@ def convert_promised(world: World, customer: Customer, *, force: bool = False) -
 # ---- time ------------------------------------------------------------------------------
 
 
-def _next_due(world: World, until: int) -> int | None:
-    """The earliest expiry or promised conversion at or before ``until``."""
-    moments = []
-    for st in world.states.values():
-        for acc in st.accounts.values():
-            moments += [lot.expiry_ms for lot in acc.lots if lot.expiry_ms <= until]
-            moments += [p.conversion_ms for p in acc.promised if p.conversion_ms <= until]
+def _next_due(world: World, cid: int) -> int | None:
+    st = world.states.get(cid)
+    if st is None:
+        return None
+    moments = [m for acc in st.accounts.values() if (m := acc.next_due_ms()) is not None]
     return min(moments, default=None)
 
 
+def _refresh(world: World) -> None:
+    """Index the next due moment of every customer touched since the last look."""
+    for cid in world.touched:
+        moment = _next_due(world, cid)
+        if moment is not None:
+            heapq.heappush(world.due, (moment, cid))
+    world.touched.clear()
+
+
 def advance(world: World, ms: int) -> Iterator[Emission]:
-    """Move the clock forward; expiries and conversions happen at their own moments."""
+    """Move the clock forward; expiries and conversions happen at their own moments, in
+    time order, visiting only the customers that have something due."""
     until = world.now_ms + max(ms, 0)
-    while (due := _next_due(world, until)) is not None:
-        world.now_ms = max(world.now_ms, due)
-        for st in list(world.states.values()):
-            yield from convert_promised(world, st.customer)
-            yield from expire_due(world, st.customer)
+    _refresh(world)
+    while world.due and world.due[0][0] <= until:
+        moment, cid = heapq.heappop(world.due)
+        if _next_due(world, cid) != moment:
+            continue  # stale: the customer's ledger changed and was indexed again
+        world.now_ms = max(world.now_ms, moment)
+        customer = world.states[cid].customer
+        yield from convert_promised(world, customer)
+        yield from expire_due(world, customer)
+        _refresh(world)
     world.now_ms = until
 
 

@@ -15,7 +15,7 @@ from capmock.model.fake import Fake
 from capmock.model.ledger import Account, Taken
 
 
-@dataclass
+@dataclass(slots=True)
 class Emission:
     event: str
     customer: Customer | None
@@ -27,7 +27,7 @@ class Emission:
     store: Store | None = None  # where it happened (a bill's store), else any
 
 
-@dataclass
+@dataclass(slots=True)
 class Bill:
     transaction_id: int
     bill_number: str
@@ -43,7 +43,7 @@ class Bill:
     facts: Facts = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Redemption:
     redemption_id: str
     customer_id: int
@@ -55,7 +55,7 @@ class Redemption:
     reversed: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerState:
     customer: Customer
     accounts: dict[int, Account] = field(default_factory=dict)  # program id -> ledger
@@ -83,9 +83,12 @@ class World:
         self.org = org
         self.now_ms = start_ms
         self._last_ms = 0
+        # Customers whose ledgers may have changed, and a heap of (due moment, customer id)
+        # so that `wait` visits only customers with something due (see ops.advance).
+        self.touched: set[int] = set()
+        self.due: list[tuple[int, int]] = []
         self.ids = Ids(fake)
         self.states: dict[int, CustomerState] = {}
-        self.bills: dict[int, Bill] = {}
         self.redemptions: dict[str, Redemption] = {}
         self.promotions: dict[int, dict[str, Any]] = {}
         self.rewards: dict[int, dict[str, Any]] = {}
@@ -101,6 +104,7 @@ class World:
 
     # ---- customers ------------------------------------------------------------------
     def state(self, customer: Customer) -> CustomerState:
+        self.touched.add(customer.customer_id)
         st = self.states.get(customer.customer_id)
         if st is None:
             st = CustomerState(customer)
@@ -123,9 +127,7 @@ class World:
     def stamp(self) -> int:
         """A creation time for the next emission: strictly after the previous one, so the
         events of one step keep Capillary's order in their createdAt as well."""
-        self._last_ms = max(
-            self.now_ms, self._last_ms + self.fake.rng.randint(3, 40)
-        )
+        self._last_ms = max(self.now_ms, self._last_ms + self.fake.rng.randint(3, 40))
         return self._last_ms
 
     def balances(self, customer: Customer, program: Program | None = None) -> Facts:

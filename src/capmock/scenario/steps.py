@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from capmock.catalog import transaction
 from capmock.errors import CapmockError, Rejected
 from capmock.model import ops
 from capmock.model.entities import Customer
@@ -114,13 +115,18 @@ def transact(player: Player, customer: Customer | None, args: dict[str, Any]) ->
     if amount <= 0:
         raise CapmockError("amount must be more than 0")
     world = player.world
-    bill = ops.new_bill(world, c, amount, args.get("items"), float(args.get("discount", 0)), kind)
+    discount = float(args.get("discount", 0))
+    bill = ops.new_bill(world, c, amount, args.get("items"), discount, kind)
     if "currency" in args:
         bill.facts["currency"] = str(args["currency"])
+    bill.facts["line_items"] = transaction.basket(
+        player.fake, amount + discount, discount, args.get("items"), bill.facts["currency"]
+    )
     first = world.emission(KIND_EVENTS[kind], c, dict(bill.facts))
     first.store = bill.store
     if kind == "rejected":
-        first.facts["reason"] = args.get("reason")
+        if args.get("reason"):
+            first.facts["rejection_reason"] = str(args["reason"])
         return [first], bill
     if kind == "not_interested":
         return [first], bill
@@ -162,6 +168,9 @@ def return_(player: Player, customer: Customer | None, args: dict[str, Any]) -> 
         raise Rejected(f"bill {bill.bill_number} was already returned in full")
     amount = float(args["amount"]) if "amount" in args else None
     ret, emissions = ops.return_bill(player.world, c, bill, amount)
+    items = bill.facts.get("line_items") or []
+    ret.facts["line_items"] = transaction.returned_part(items, ret.amount)
+    ret.facts["original_bill"]["line_items"] = items
     return emissions, ret
 
 

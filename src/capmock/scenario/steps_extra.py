@@ -175,6 +175,20 @@ def target_facts(world: World, target: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def group_facts(player: Player, c: Customer, members: list[dict[str, Any]]) -> list[Any]:
+    """Per-target facts of a group, with the customer's achieved values from the model."""
+    achieved = player.world.state(c).targets
+    return [
+        {
+            **target_facts(player.world, t),
+            "before": achieved.get(str(t["name"]), 0.0),
+            "after": achieved.get(str(t["name"]), 0.0),
+            "delta": 0.0,
+        }
+        for t in members
+    ]
+
+
 def progress(
     player: Player, c: Customer, target: dict[str, Any], delta: float, bill: Bill | None
 ) -> list[Emission]:
@@ -204,7 +218,7 @@ def unified(player: Player, c: Customer, target: dict[str, Any]) -> list[Emissio
     st = player.world.state(c)
     if all(st.targets.get(str(t["name"]), 0) >= float(t.get("value", 1)) for t in members):
         facts = {
-            "targets": [target_facts(player.world, t) for t in members],
+            "targets": group_facts(player, c, members),
             "group_name": str(group),
         }
         return [player.world.emission("unifiedTargetsAchieved", c, facts)]
@@ -243,7 +257,7 @@ def target_unachieved(player: Player, customer: Customer | None, args: dict[str,
     target = find(player.org.targets, str(args["target"]), "target")
     members = [t for t in player.org.targets if t.get("group") == target.get("group")] or [target]
     facts = {
-        "targets": [target_facts(player.world, t) for t in members],
+        "targets": group_facts(player, c, members),
         "group_name": str(target.get("group") or target["name"]),
     }
     return [player.world.emission("unifiedTargetsUnAchieved", c, facts)], None

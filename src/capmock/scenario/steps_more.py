@@ -107,6 +107,11 @@ def issue_promotion(player: Player, customer: Customer | None, args: dict[str, A
     return [_issue(player, c, promo)], promo
 
 
+def earns(issual: dict[str, Any]) -> int:
+    """Earns so far, revoked ones included: a revoked earn is not earned again."""
+    return len(issual["earned"]) + int(issual.get("revoked", 0))
+
+
 def _earn(
     player: Player, c: Customer, promo: dict[str, Any], *, bill: Bill | None = None
 ) -> tuple[list[Emission], dict[str, Any]]:
@@ -124,7 +129,7 @@ def _earn(
         else:
             issual = {"issual_id": None, "issued_ms": world.now_ms, "earned": []}
             st.active_promotions[promo["id"]] = issual
-    if len(issual["earned"]) >= promo["max_earns"]:
+    if earns(issual) >= promo["max_earns"]:
         raise Rejected(f"promotion '{promo['name']}' was already earned")
     earned_id = world.ids.next("earned")
     issual["earned"].append(earned_id)
@@ -191,7 +196,7 @@ def promotions_on_bill(
         if promo["type"] == "LOYALTY" and promo["id"] not in st.active_promotions:
             continue
         issual = st.active_promotions.get(promo["id"])
-        if issual and len(issual["earned"]) >= promo["max_earns"]:
+        if issual and earns(issual) >= promo["max_earns"]:
             continue
         more, award = _earn(player, c, promo, bill=bill)
         emissions += more
@@ -208,6 +213,7 @@ def _revoke(player: Player, c: Customer, promo: dict[str, Any], earned: bool) ->
     facts = promotion_facts(player, promo)
     if earned:
         facts["earned_ids"] = list(issual["earned"])
+        issual["revoked"] = issual.get("revoked", 0) + len(issual["earned"])
         issual["earned"] = []
         return player.world.emission("revokeEarnedPromotion", c, facts)
     facts["issual_id"] = issual["issual_id"]
