@@ -10,7 +10,7 @@ COPY schemas ./schemas
 COPY scenarios ./scenarios
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 capmock
-USER capmock
+USER 10001
 WORKDIR /home/capmock
 
 ENTRYPOINT ["capmock"]
