@@ -1,9 +1,14 @@
 # capmock: mock Capillary event emitter and webhook contract-test harness.
+# Default: `capmock serve` on 0.0.0.0:8080 (page, REST API, mock Capillary APIs, sinks).
+# Any other command: docker run --network host capmock check --target http://127.0.0.1:9000/hook
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    CAPMOCK_SCENARIOS=/opt/capmock/scenarios
 
-WORKDIR /app
+WORKDIR /opt/capmock
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY schemas ./schemas
@@ -13,5 +18,6 @@ RUN pip install --no-cache-dir . \
 USER 10001
 WORKDIR /home/capmock
 
+EXPOSE 8080
 ENTRYPOINT ["capmock"]
-CMD ["--help"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]

@@ -257,4 +257,8 @@ def scenarios_cmd(as_json: bool) -> None:
 
 
 # Commands defined in sibling modules register themselves on `main` when imported.
-from capmock import cli_delivery  # noqa: E402, F401
+from capmock import (  # noqa: E402
+    cli_check,  # noqa: F401
+    cli_delivery,  # noqa: F401
+    cli_serve,  # noqa: F401
+)

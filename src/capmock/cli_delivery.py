@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -59,10 +60,45 @@ FLAG_NAMES = (
 )
 
 
+REPORT_FLAGS = (
+    click.option("--junit", help="Write JUnit XML: one testcase per check or expectation."),
+    click.option("--report-json", help="Write the cases as JSON."),
+    click.option("--summary-md", help="Append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)."),
+)
+STATE_FLAGS = (
+    click.option(
+        "--state",
+        help="The consumer's state: URL template with {customerId} ({base}: the target's "
+        "scheme://host:port), e.g. '{base}/customers/{customerId}'.",
+    ),
+    click.option("--state-header", multiple=True, help="'K: V' sent with state reads."),
+)
+
+
 def delivery_flags(func: F) -> F:
     for option in reversed(DELIVERY_FLAGS):
         func = option(func)
     return func
+
+
+def report_flags(func: F) -> F:
+    for option in reversed((*STATE_FLAGS, *REPORT_FLAGS)):
+        func = option(func)
+    return func
+
+
+def write_reports(report: Any, junit: str | None, report_json: str | None,
+                  summary_md: str | None) -> None:
+    from capmock.contract.reports import write_reports as write
+
+    write([report], junit=junit, report_json=report_json, summary_md=summary_md)
+
+
+def print_cases(cases: list[Any]) -> None:
+    for case in cases:
+        click.echo(case.describe())
+        if case.failed and case.details:
+            click.echo("\n".join(f"      {line}" for line in case.details.splitlines()))
 
 
 def pop_flags(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -141,18 +177,33 @@ def print_sink(received: list[Any]) -> None:
         click.echo(f"  {count:5d}  {name}")
 
 
-def finish(summary: Summary, target: str, as_json: bool, sink: list[Any] | None) -> None:
+def finish(
+    summary: Summary,
+    target: str,
+    as_json: bool,
+    sink: list[Any] | None,
+    cases: list[Any] | None = None,
+    ok: bool | None = None,
+) -> None:
+    """Print the summary (and the expectation cases, when there is more than the default
+    one) and exit: 0 when ``ok`` (default: every event delivered), else 1."""
+    ok = summary.ok if ok is None else ok
     if as_json:
         out = summary.to_dict()
         out["target"] = target
         if sink is not None:
             out["sink_received"] = len(sink)
+        if cases:
+            out["ok"] = ok
+            out["cases"] = [c.to_dict() for c in cases]
         emit_json(out, pretty=True)
     else:
         if sink is not None:
             print_sink(sink)
         print_summary(summary, target)
-    sys.exit(0 if summary.ok else 1)
+        if cases and len(cases) > 1:
+            print_cases(cases)
+    sys.exit(0 if ok else 1)
 
 
 @main.command("run")
@@ -167,6 +218,7 @@ def finish(summary: Summary, target: str, as_json: bool, sink: list[Any] | None)
 @click.option("--resume", "resume_from", help="Continue the run recorded in this journal.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@report_flags
 @delivery_flags
 @boundary
 def run_cmd(
@@ -178,9 +230,18 @@ def run_cmd(
     resume_from: str | None,
     as_json: bool,
     quiet: bool,
+    state: str | None,
+    state_header: tuple[str, ...],
+    junit: str | None,
+    report_json: str | None,
+    summary_md: str | None,
     **kwargs: Any,
 ) -> None:
-    """Play SCENARIO (default: all-events) and deliver its events like Capillary does."""
+    """Play SCENARIO (default: all-events) and deliver its events like Capillary does.
+
+    The scenario's expectations (`expect:`, default 2xx) and `check:` steps (the consumer's
+    state, read from `consumer.state` or --state) decide the exit code and the reports."""
+    from capmock.contract.results import Report
     from capmock.runner import DEFAULT_SCENARIO, resume_run, run_scenario
 
     flags = pop_flags(kwargs)
@@ -197,10 +258,16 @@ def run_cmd(
                 envelope=envelope,
                 journal=journal,
                 on_progress=progress,
+                state=state,
+                state_headers=state_header,
             )
     finally:
         progress.close()
-    finish(result.summary, result.target, as_json, result.sink)
+    name = Path(result.scenario).stem
+    report = Report(f"run {name}", result.cases, {"target": result.target,
+                                                  "scenario": result.scenario})
+    write_reports(report, junit, report_json, summary_md)
+    finish(result.summary, result.target, as_json, result.sink, result.cases, result.ok)
 
 
 @main.command("replay")

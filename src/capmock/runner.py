@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from capmock.delivery import DeliveryOptions, Planned, Summary, deliver, read_journal, resume
+from capmock.contract.results import Case
+from capmock.contract.scenario_run import consumer_state, has_checks, play
+from capmock.delivery import DeliveryOptions, Planned, Summary, read_journal, resume
 from capmock.delivery.types import EventOutcome
 from capmock.errors import UsageError, did_you_mean
 from capmock.scenario import load
@@ -51,6 +53,14 @@ class RunResult:
     scenario: str
     sink: list[Received] | None = None  # what the embedded sink received, when one ran
     player: Player | None = field(default=None, repr=False)
+    cases: list[Case] = field(default_factory=list)  # expectations and checks
+
+    @property
+    def ok(self) -> bool:
+        """Every expectation and check held (by default: every event acknowledged 2xx)."""
+        if not self.cases:
+            return self.summary.ok
+        return self.summary.pending == 0 and not any(c.failed for c in self.cases)
 
 
 def scenario_delivery(scenario: Scenario) -> dict[str, Any]:
@@ -106,36 +116,40 @@ def run_scenario(
     envelope: str | None = None,
     journal: str | Path | bool | None = None,
     on_progress: Callable[[EventOutcome], None] | None = None,
+    state: str | None = None,
+    state_headers: tuple[str, ...] = (),
     **hooks: Any,
 ) -> RunResult:
-    """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink."""
+    """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink.
+
+    The scenario's expectations (``expect:``) and ``check:`` steps become ``cases``; checks
+    read the consumer's state from ``state`` (a URL template) or the scenario's
+    ``consumer.state``."""
     scenario = load(name, seed=seed, envelope=envelope)
     options, scenario_target = options_for(scenario, dict(flags or {}))
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
     player = Player(scenario)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
     if chosen:
-        summary = deliver(
-            planned(player),
-            chosen,
-            options,
-            journal=_journal(journal),
-            meta=meta,
-            on_progress=on_progress,
-            **hooks,
+        endpoint = consumer_state(scenario, chosen, state, state_headers)
+        played = play(
+            player, chosen, options, state=endpoint, journal=_journal(journal), meta=meta,
+            on_progress=on_progress, **hooks,
         )
-        return RunResult(summary, chosen, scenario.path, player=player)
+        return RunResult(played.summary, chosen, scenario.path, player=player,
+                         cases=played.cases)
+    if has_checks(scenario.steps):
+        raise UsageError(
+            f"{scenario.path}: check steps need a consumer to read state from",
+            hint="pass --target (or set the scenario's delivery.target or $CAPMOCK_TARGET)",
+        )
     with Sink.start() as sink:
-        summary = deliver(
-            planned(player),
-            sink.url,
-            options,
-            journal=_journal(journal),
-            meta=meta,
-            on_progress=on_progress,
-            **hooks,
+        played = play(
+            player, sink.url, options, journal=_journal(journal), meta=meta,
+            on_progress=on_progress, **hooks,
         )
-        return RunResult(summary, sink.url, scenario.path, sink=sink.received, player=player)
+        return RunResult(played.summary, sink.url, scenario.path, sink=sink.received,
+                         player=player, cases=played.cases)
 
 
 def _journal(journal: str | Path | bool | None) -> str | Path | bool | None:
@@ -159,6 +173,11 @@ def resume_run(
             hint="use `capmock replay` to re-send its events",
         )
     scenario = load(str(meta["scenario"]), seed=meta.get("seed"), envelope=meta.get("envelope"))
+    if has_checks(scenario.steps):
+        raise UsageError(
+            f"{journal}: its scenario has check steps, which resume cannot repeat",
+            hint="run the scenario again, or `capmock replay` the journal",
+        )
     options, scenario_target = options_for(scenario, dict(flags or {}))
     player = Player(scenario)
     summary = resume(

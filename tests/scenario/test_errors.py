@@ -114,3 +114,23 @@ def test_include_shares_org(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", str(path)])
     assert result.exit_code == 0, result.output
     assert '"orgId": 777' in result.output
+
+
+@pytest.mark.parametrize(
+    ("org", "message"),
+    [
+        ("org: {programs: 5}", "bad.yaml:1:17: programs: org.programs must be list, got 5"),
+        (
+            "org: {programs: [{points_per_currency: lots}]}",
+            "program.points_per_currency must be a number or duration, got 'lots'",
+        ),
+        ("org: {programs: [{tier_basis: points}]}", "program.tier_basis: unknown value 'points'"),
+        ("org: {targets: [{metric: spend}]}", "a target needs a name"),
+        ("org: {streaks: [{name: s, levels: [0, 2]}]}", "streak levels are whole numbers"),
+        ("org: {locale: xx_XX}", "unsupported locale 'xx_XX'"),
+    ],
+)
+def test_org_shapes_are_checked(tmp_path: Path, org: str, message: str) -> None:
+    code, out = plan(tmp_path, org + "\n" + HEAD)
+    assert code == 2
+    assert message in out

@@ -44,7 +44,7 @@ class Result:
     error: str | None = None
     kind: ErrorKind | None = None  # for errors: timeout / connection / other
     retry_after: str | None = None  # the Retry-After header, verbatim
-    body: str | None = None  # the start of a non-2xx response body
+    body: str | None = None  # the start of the response body
 
     @property
     def ok(self) -> bool:

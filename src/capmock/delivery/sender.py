@@ -29,7 +29,7 @@ Clock = Callable[[], float]
 Record = Callable[[Attempt], None]
 
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
-SNIPPET = 200  # characters of a non-2xx response body kept for the journal
+SNIPPET = 200  # characters of a response body kept for the journal and the log
 
 
 def check_target(target: str) -> str:
@@ -172,9 +172,9 @@ class Sender:
             return _describe_error(exc), (self.clock() - start) * 1000.0, started_wall
         latency = (self.clock() - start) * 1000.0
         status = resp.status_code
-        if 200 <= status < 300:
-            return Result(status=status), latency, started_wall
         body = content[:SNIPPET].decode("utf-8", "replace") or None
+        if 200 <= status < 300:
+            return Result(status=status, body=body), latency, started_wall
         result = Result(status, None, None, resp.headers.get("Retry-After"), body)
         return result, latency, started_wall
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,11 @@ from capmock.scenario import spec
 from capmock.scenario.validate import check, duration_ms
 from capmock.scenario.yamlload import Located, load_file, mark_of
 
-BUNDLED = Path(__file__).resolve().parents[3] / "scenarios"
+# The bundled scenarios: the checkout's scenarios/ folder, or $CAPMOCK_SCENARIOS (the
+# Docker image sets it; an installed wheel has no scenarios/ of its own).
+BUNDLED = Path(
+    os.environ.get("CAPMOCK_SCENARIOS") or Path(__file__).resolve().parents[3] / "scenarios"
+)
 DEFAULT_START = "2026-01-01T09:00:00Z"
 
 
@@ -200,9 +205,76 @@ def _program(fake: Fake, raw: dict[str, Any], path: str) -> Program:
     return program
 
 
+_NUMBER = (int, float)
+ORG_TYPES: dict[str, Any] = {
+    "id": int,
+    "locale": str,
+    "currency": str,
+    "programs": list,
+    "targets": list,
+    "streaks": list,
+    "stores": int,
+    "event_type_prefix": bool,
+}
+PROGRAM_TYPES: dict[str, Any] = {
+    "id": int,
+    "name": str,
+    "default": bool,
+    "points_per_currency": _NUMBER,
+    "points_to_currency_ratio": _NUMBER,
+    "expiry": (str, int, float),
+    "tiers": list,
+    "tier_basis": str,
+    "downgrade_on_return": bool,
+    "promised_conversion": (str, int, float),
+}
+TARGET_TYPES: dict[str, Any] = {"name": str, "metric": str, "value": _NUMBER, "group": str}
+STREAK_TYPES: dict[str, Any] = {"name": str, "levels": list}
+CHOICES = {"tier_basis": ("lifetime_points", "spend"), "metric": ("spend", "visits")}
+
+
+def _typed(raw: Any, types: dict[str, Any], what: str, path: str, parent: Any, key: Any) -> None:
+    """``raw`` must be a mapping whose known keys hold values of the declared types."""
+    if not isinstance(raw, dict):
+        raise _error(f"{what} must be a mapping, got {raw!r}", parent, key, path)
+    for name, value in raw.items():
+        want = types.get(name)
+        bad_bool = isinstance(value, bool) and want is not bool
+        if want is not None and (bad_bool or not isinstance(value, want)):
+            kind = want.__name__ if isinstance(want, type) else "a number or duration"
+            raise _error(f"{what}.{name} must be {kind}, got {value!r}", raw, name, path)
+        if name in CHOICES and value not in CHOICES[name]:
+            guess = did_you_mean(str(value), CHOICES[name])
+            raise _error(
+                f"{what}.{name}: unknown value {value!r}",
+                raw,
+                name,
+                path,
+                hint=f"did you mean '{guess}'?" if guess else None,
+            )
+
+
+def check_org(raw: Any, path: str, doc: Any) -> None:
+    _typed(raw, ORG_TYPES, "org", path, doc, "org")
+    for key, types, what in (
+        ("programs", PROGRAM_TYPES, "program"),
+        ("targets", TARGET_TYPES, "target"),
+        ("streaks", STREAK_TYPES, "streak"),
+    ):
+        for i, item in enumerate(raw.get(key) or []):
+            _typed(item, types, what, path, raw[key], i)
+            if what != "program" and "name" not in item:
+                raise _error(f"a {what} needs a name", raw[key], i, path)
+    for streak in raw.get("streaks") or []:
+        levels = streak.get("levels", [])
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in levels):
+            raise _error("streak levels are whole numbers above 0", streak, "levels", path)
+
+
 def build_org(scenario: Scenario, fake: Fake) -> Org:
     raw = scenario.doc.get("org") or {}
     path = scenario.path
+    check_org(raw, path, scenario.doc)
     locale = str(raw.get("locale", "en_IN"))
     if locale not in LOCALES:
         raise _error(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from capmock import catalog
@@ -12,12 +13,36 @@ from capmock.errors import CapmockError, ScenarioError
 from capmock.model.entities import Customer
 from capmock.model.factory import make_customer
 from capmock.model.fake import Fake
-from capmock.model.world import Emission, World
+from capmock.model.ledger import Account
+from capmock.model.world import CustomerState, Emission, World
 from capmock.scenario import spec, steps_extra, steps_more  # noqa: F401 - register handlers
 from capmock.scenario.loader import Scenario, build_org
 from capmock.scenario.steps import HANDLERS, Rejected
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A payload with the expectation of the step that produced it (None: the default)."""
+
+    payload: dict[str, Any]
+    expect: Any = None
+    step: str = ""  # where that step is, e.g. "line 14 (redeem_points)"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A `check:` step: the consumer's state must agree with the model as it is here.
+
+    ``model`` holds the view of every named customer at this point (plus ``customer``, the
+    checked one, and ``each`` inside a loop): what ``{{ alice.points.current }}`` reads."""
+
+    customer: str
+    customer_id: int
+    args: dict[str, Any]  # json, within, status
+    model: dict[str, dict[str, Any]]
+    where: str  # e.g. "scenarios/x.yaml:20"
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +93,7 @@ class Player:
         self.named: dict[str, Customer] = {}
         self.crowds: dict[str, int] = {}
         self.emitted = 0
+        self.step_expect: tuple[Any, str] | None = None  # the step whose events render now
         self._declare_customers()
 
     def _declare_customers(self) -> None:
@@ -77,32 +103,39 @@ class Player:
                 self.crowds[name] = int(raw["crowd"])
                 continue
             customer = self.new_customer()
-            for key, attr in (
-                ("first_name", "first_name"),
-                ("last_name", "last_name"),
-                ("mobile", "mobile"),
-                ("email", "email"),
-            ):
+            for key in ("first_name", "last_name", "mobile", "email"):
                 if key in raw:
-                    setattr(customer, attr, str(raw[key]))
+                    setattr(customer, key, str(raw[key]))
+            if "email" not in raw and ("first_name" in raw or "last_name" in raw):
+                customer.email = self.fake.email(customer.first_name, customer.last_name)
             self.named[name] = customer
 
     def new_customer(self) -> Customer:
         return make_customer(self.fake, self.world.ids.next("customer"), self.org)
 
     # ---- playing --------------------------------------------------------------------
-    def emissions(self) -> Iterator[Emission]:
+    def emissions(self) -> Iterator[Emission | Checkpoint]:
         yield from self.run(self.scenario.steps, None)
 
     def payloads(self) -> Iterator[dict[str, Any]]:
         for emission in self.emissions():
-            yield self.render(emission)
+            if isinstance(emission, Emission):
+                yield self.render(emission)
 
-    def run(self, steps: list[Any], each: Customer | None) -> Iterator[Emission]:
+    def items(self) -> Iterator[Rendered | Checkpoint]:
+        """Payloads with their steps' expectations, and the `check:` points between them."""
+        for emission in self.emissions():
+            if isinstance(emission, Checkpoint):
+                yield emission
+                continue
+            expect, where = self.step_expect or (None, "")
+            yield Rendered(self.render(emission), expect, where)
+
+    def run(self, steps: list[Any], each: Customer | None) -> Iterator[Emission | Checkpoint]:
         for step in steps:
             yield from self.step(step, each)
 
-    def step(self, step: dict[str, Any], each: Customer | None) -> Iterator[Emission]:
+    def step(self, step: dict[str, Any], each: Customer | None) -> Iterator[Emission | Checkpoint]:
         action, args = split_step(step)
         if action == "repeat":
             for _ in range(int(args["times"])):
@@ -114,6 +147,8 @@ class Player:
             yield from self.choose(args["branches"], each)
         elif action == "wait":
             yield from self.world_wait(duration_ms(args["duration"]) or 0)
+        elif action == "check":
+            yield self.checkpoint(step, args, each)
         else:
             yield from self.act(step, action, args, each)
 
@@ -141,6 +176,7 @@ class Player:
     ) -> Iterator[Emission]:
         self.world.tick()
         expect_rejection = bool(args.pop("expect_rejection", False))
+        expect = args.pop("expect", None)
         style = args.pop("envelope", None)
         args.pop("note", None)
         name = args.pop("as", None)
@@ -164,9 +200,48 @@ class Player:
             raise self.located(step, action, "expected a rejection, but the step succeeded")
         if name:
             self.refs[str(name)] = result
+        self.step_expect = None if expect is None else (expect, self.where(step, action))
         for emission in emissions:
             emission.envelope = style
             yield emission
+        self.step_expect = None
+
+    def where(self, step: Any, action: str) -> str:
+        mark = mark_of(step, action)
+        return f"line {mark.line} ({action})" if mark else action
+
+    def checkpoint(self, step: Any, args: dict[str, Any], each: Customer | None) -> Checkpoint:
+        name = args.get("customer")
+        try:
+            customer = self.customer(step, dict(args), each)
+        except KeyError:
+            customer = None
+        if customer is None:
+            raise self.located(step, "check", "which customer? a named one, or `each` in a loop")
+        model = {n: self.customer_view(c) for n, c in self.named.items()}
+        model["customer"] = self.customer_view(customer)
+        if each is not None:
+            model["each"] = self.customer_view(each)
+        mark = mark_of(step, "check")
+        where = f"{mark.file}:{mark.line}" if mark else self.scenario.path
+        named = name not in (None, "each", "$each")
+        label = str(name) if named else f"customer {customer.customer_id}"
+        return Checkpoint(label, customer.customer_id, dict(args), model, where)
+
+    def customer_view(self, customer: Customer) -> dict[str, Any]:
+        """The model's view of a customer for templates: `plan --state`'s row, plus
+        ``points`` and ``tier`` of the default program and ``transactions`` (visits)."""
+        from capmock.scenario.state import customer_state
+
+        st = self.world.states.get(customer.customer_id)
+        if st is None:  # not met yet: a blank view, without registering the customer
+            st = CustomerState(customer, {p.id: Account() for p in self.org.programs})
+        row = customer_state(self, st)
+        account = row["programs"][str(self.org.default_program.id)]
+        row["points"] = {k: v for k, v in account.items() if k != "tier"}
+        row["tier"] = account["tier"]
+        row["transactions"] = row["visits"]
+        return row
 
     def located(
         self, step: Any, action: str, message: str, hint: str | None = None

@@ -23,6 +23,7 @@ KINDS = {
     "list": "a list",
     "event": "a catalog event name",
     "date": "a date YYYY-MM-DD",
+    "expect": "2xx (default), reject (a 4xx), 4xx, a status code, or a list of codes",
 }
 
 
@@ -59,6 +60,7 @@ COMMON = (
     P("envelope", "string", doc="flat or wrapped for the events of this step"),
     P("expect_rejection", "bool", doc="the model must refuse this step (e.g. overdraw)"),
     P("note", "string", doc="free text, ignored"),
+    P("expect", "expect", doc="what the consumer must answer to this step's events"),
 )
 
 _STEPS: list[StepSpec] = [
@@ -488,6 +490,19 @@ _STEPS: list[StepSpec] = [
         "type",
         emits=("requestWorkflowEvent",),
     ),
+    # ---- consumer state --------------------------------------------------------------
+    StepSpec(
+        "check",
+        "Deliver everything so far, then poll the consumer's state (`consumer.state`) until "
+        "the JSONPath values in `json` hold; `{{ alice.points.current }}` is the model's value.",
+        (
+            CUST,
+            P("json", "mapping", True, "JSONPath -> expected value, e.g. $.tier: 2"),
+            P("within", "duration", doc="how long to poll (default consumer.within, else 10s)"),
+            P("status", "int", doc="the state endpoint's expected status (default 200)"),
+        ),
+        "customer",
+    ),
     # ---- anything --------------------------------------------------------------------
     StepSpec(
         "emit",
@@ -512,6 +527,7 @@ TOP_LEVEL: dict[str, str] = {
     "steps": "list",
     "delivery": "mapping",
     "consumer": "mapping",
+    "expect": "expect",
 }
 
 ORG_KEYS = {
@@ -538,6 +554,8 @@ PROGRAM_KEYS = {
 }
 TIER_KEYS = {"name", "threshold"}
 OPTION_KEYS = {"enrich", "tz_millis", "trace"}
+# consumer: {state: "GET {base}/customers/{customerId}", headers: {K: V}, within: 10s}
+CONSUMER_KEYS = {"state", "headers", "within"}
 CUSTOMER_KEYS = {"crowd", "first_name", "last_name", "mobile", "email", "tier"}
 
 
@@ -573,6 +591,33 @@ _KIND_SCHEMAS: dict[str, dict[str, Any]] = {
     "list": {"type": "array"},
     "event": {"type": "string"},
     "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "expect": {"$ref": "#/$defs/expect"},
+}
+
+
+_STATUS = {
+    "anyOf": [
+        {"type": "integer", "minimum": 100, "maximum": 599},
+        {
+            "type": "string",
+            "pattern": r"^([1-5][xX]{2}|[Rr]eject(ed)?|[Aa]ccept|[Aa]ck|[1-5][0-9]{2})$",
+        },
+    ]
+}
+_EXPECT_SCHEMA: dict[str, Any] = {
+    "description": KINDS["expect"],
+    "anyOf": [
+        _STATUS,
+        {"type": "array", "items": _STATUS, "minItems": 1},
+        {
+            "type": "object",
+            "required": ["status"],
+            "additionalProperties": False,
+            "properties": {
+                "status": {"anyOf": [_STATUS, {"type": "array", "items": _STATUS}]}
+            },
+        },
+    ],
 }
 
 
@@ -658,10 +703,20 @@ def scenario_schema() -> dict[str, Any]:
             },
             "steps": {"$ref": "#/$defs/steps"},
             "delivery": {"type": "object"},
-            "consumer": {"type": "object"},
+            "consumer": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "state": {"type": "string"},
+                    "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "within": _KIND_SCHEMAS["duration"],
+                },
+            },
+            "expect": {"$ref": "#/$defs/expect"},
         },
         "$defs": {
             "steps": {"type": "array", "items": {"$ref": "#/$defs/step"}},
             "step": {"oneOf": steps},
+            "expect": _EXPECT_SCHEMA,
         },
     }

@@ -60,6 +60,8 @@ def enrol(player: Player, customer: Customer | None, args: dict[str, Any]) -> Re
     for key in ("first_name", "last_name", "mobile", "email"):
         if key in args:
             setattr(c, key, str(args[key]))
+    if "email" not in args and ("first_name" in args or "last_name" in args):
+        c.email = player.fake.email(c.first_name, c.last_name)
     if "source" in args:
         c.source = str(args["source"]).upper()
     st.enrolled = True

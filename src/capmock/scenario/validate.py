@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capmock import catalog
+from capmock.contract.expect import parse_expect
+from capmock.contract.template import PathError, parse_jsonpath, template_names
 from capmock.errors import ScenarioError, did_you_mean
 from capmock.scenario import spec
 from capmock.scenario.yamlload import Located, key_mark, mark_of
@@ -86,6 +88,8 @@ class Checker:
             self.customer(value, container, key, path, loop_customer)
         elif kind == "ref":
             self.ref(value, container, key, path)
+        elif kind == "expect":
+            self.expect(value, container, key, path)
         elif kind == "event":
             if value not in catalog.catalog():
                 guess = did_you_mean(str(value), catalog.names())
@@ -111,6 +115,35 @@ class Checker:
             field=path,
             hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
         )
+
+    def expect(self, value: Any, container: Any, key: Any, path: str) -> None:
+        try:
+            parse_expect(value)
+        except ValueError as err:
+            self.add(f"bad expectation: {err}", container, key, field=path,
+                     hint=spec.KINDS["expect"])
+
+    def check_json(self, value: Any, step: Any, path: str, loop: bool) -> None:
+        """A check's `json:` — JSONPath keys, templates naming known customers."""
+        if not isinstance(value, dict):
+            return
+        names = self.customers | {"customer"} | ({"each"} if loop else set())
+        for key, want in value.items():
+            try:
+                parse_jsonpath(str(key))
+                used = template_names(want)
+            except PathError as err:
+                self.add(str(err), value, key, field=f"{path}.json")
+                continue
+            for name in (n for n in used if n not in names):
+                guess = did_you_mean(name, names)
+                self.add(
+                    f"unknown customer '{name}' in a template",
+                    value,
+                    key,
+                    field=f"{path}.json",
+                    hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
+                )
 
     def ref(self, value: Any, container: Any, key: Any, path: str) -> None:
         if value not in self.refs:
@@ -226,6 +259,11 @@ class Checker:
                     action.name,
                     field=f"{path}.{action.name}",
                 )
+        for where in {id(holder): holder, id(step): step}.values():
+            if isinstance(where, dict) and "expect" in where:
+                self.expect(where["expect"], where, "expect", f"{path}.expect")
+        if action.name == "check":
+            self.check_json(args.get("json"), step, f"{path}.check", loop)
         if action.name == "for_each":
             self.steps(step.get("steps"), step, "steps", f"{path}.steps", True)
         elif action.nested:
@@ -273,12 +311,41 @@ def check(doc: Any, file: str) -> None:
     else:
         checker.add("expected a mapping of customer names", doc, "customers", field="customers")
     checker.customers |= checker.crowds
+    if "expect" in doc:
+        checker.expect(doc["expect"], doc, "expect", "expect")
+    consumer(checker, doc.get("consumer"), doc)
     if "steps" not in doc:
         checker.add("a scenario needs `steps:`", doc, None, field="steps")
     else:
         checker.steps(doc["steps"], doc, "steps", "steps", False)
     if checker.problems:
         raise ScenarioProblems(checker.problems)
+
+
+def consumer(checker: Checker, block: Any, doc: Any) -> None:
+    """`consumer: {state: "GET {base}/customers/{customerId}", headers: {…}, within: 10s}`."""
+    if block is None:
+        return
+    if not isinstance(block, dict):
+        checker.add("expected a mapping {state, headers, within}", doc, "consumer",
+                    field="consumer")
+        return
+    for key in block:
+        if key not in spec.CONSUMER_KEYS:
+            checker.unknown_key(block, key, spec.CONSUMER_KEYS, "consumer key", "consumer")
+    state = block.get("state")
+    if state is not None and (not isinstance(state, str) or "{customerId}" not in state):
+        checker.add(
+            "state must be a URL template with {customerId}", block, "state",
+            field="consumer.state", hint='e.g. "GET {base}/customers/{customerId}"',
+        )
+    headers = block.get("headers")
+    if headers is not None and not isinstance(headers, dict):
+        checker.add("headers must be a mapping of names to values", block, "headers",
+                    field="consumer.headers")
+    if "within" in block and duration_ms(block["within"]) is None:
+        checker.add(f"expected {spec.KINDS['duration']}", block, "within",
+                    field="consumer.within")
 
 
 class ScenarioProblems(ScenarioError):

@@ -1,1 +1,10 @@
-"""Servers capmock runs locally: the webhook sink (``capmock.server.sink``)."""
+"""Servers capmock runs locally.
+
+``sink``       the stand-alone webhook sink ``capmock run`` starts when it has no target.
+``serve``      ``capmock serve``: one waitress-served Flask app (``app.create_app``) with
+               the page (templates/, static/), the REST API (``api``, documented by
+               ``openapi``), the mock Capillary APIs (``capillary``, ``promotions``,
+               ``loyalty``, ``auth``) and named sinks (``sinks``); its state lives in a
+               ``hub.Hub``: the model (``worlds``), scenarios, the delivery log
+               (``deliveries``).
+"""
