@@ -128,3 +128,11 @@ def test_wrapped_timestamp_not_before_created_at() -> None:
         assert p["timeStamp"] >= p["attributes"]["createdAt"]
         assert p["actionType"] == "START"
         assert p["eventType"] == f"{p['attributes']['orgId']}_transactionAdded"
+
+
+def test_lookup_tolerates_the_docs_two_spellings() -> None:
+    assert catalog.get("issuedAlternateCurrenciesReversed").name == (
+        "issuedalternateCurrenciesReversed"
+    )
+    with pytest.raises(capmock.CapmockError, match="did you mean 'pointsIssued'"):
+        catalog.get("pointIssued")

@@ -166,15 +166,18 @@ def print_summary(summary: Summary, target: str) -> None:
         click.echo(f"  … and {len(notes) - 20} more (see the journal)")
 
 
-def print_sink(received: list[Any]) -> None:
-    names = Counter()
+def print_sink(received: list[Any], columns: int = 3) -> None:
+    """What the embedded sink got: counts by event name, in columns."""
+    names: Counter[str] = Counter()
     for r in received:
         payload = r.json if isinstance(r.json, dict) else {}
         attrs = payload.get("attributes") if isinstance(payload.get("attributes"), dict) else {}
         names[payload.get("eventName") or attrs.get("eventName") or "?"] += 1
-    click.echo(f"the embedded sink received {len(received)} requests:")
-    for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
-        click.echo(f"  {count:5d}  {name}")
+    click.echo(f"the embedded sink received {len(received)} requests, {len(names)} event types:")
+    cells = [f"{count:4d}  {name:<34}" for name, count in
+             sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))]
+    for start in range(0, len(cells), columns):
+        click.echo("".join(cells[start : start + columns]).rstrip())
 
 
 def finish(

@@ -57,10 +57,15 @@ def shared_defs() -> dict[str, Node]:
 
 
 def get(name: str) -> EventDef:
+    """The event called ``name``; a name differing only in case finds it too (the docs
+    spell ``issuedalternateCurrenciesReversed`` both ways)."""
     events = catalog()
-    if name not in events:
-        raise UnknownEventError(name, events)
-    return events[name]
+    if name in events:
+        return events[name]
+    folded = [e for e in events if e.lower() == name.lower()]
+    if len(folded) == 1:
+        return events[folded[0]]
+    raise UnknownEventError(name, events)
 
 
 def names() -> list[str]:

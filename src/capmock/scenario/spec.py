@@ -246,7 +246,7 @@ _STEPS: list[StepSpec] = [
         "Reverse an earlier alternate-currency issue.",
         (CUST, P("issue", "ref", True)),
         "issue",
-        emits=("issuedAlternateCurrenciesReversed",),
+        emits=("issuedalternateCurrenciesReversed",),
     ),
     # ---- coupons ---------------------------------------------------------------------
     StepSpec(
