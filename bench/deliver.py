@@ -106,6 +106,33 @@ def run_capmock(url: str, events: list[Planned], connections: int, folder: Path)
     assert summary.delivered == len(events), summary.to_dict(outcomes=False)
 
 
+def crowd_file(folder: Path, customers: int) -> Path:
+    """The bundled crowd journey with its crowd resized (~5 events per customer)."""
+    from capmock.scenario import BUNDLED
+
+    path = folder / f"crowd-{customers}.yaml"
+    path.write_text(f"include: {BUNDLED / 'crowd-journey.yaml'}\n"
+                    f"customers: {{shoppers: {{crowd: {customers}}}}}\n")
+    return path
+
+
+def run_scenario(url: str, scenario: Path, connections: int, folder: Path) -> int:
+    """`capmock run` as the library does it: play the scenario and deliver every event."""
+    from capmock.runner import run_scenario as play_and_deliver
+
+    journal = folder / f"s{connections}-{time.time_ns()}.jsonl"
+    result = play_and_deliver(str(scenario), target=url, journal=journal,
+                              flags={"connections": str(connections)})
+    assert result.summary.ok, result.summary.to_dict(outcomes=False)
+    return result.summary.planned
+
+
+def timed_run(fn: Callable[[], int]) -> Rate:
+    start, cpu = time.perf_counter(), time.process_time()
+    n = fn()
+    return n / (time.perf_counter() - start), (time.process_time() - cpu) / n * 1e6
+
+
 def start_sink(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
     sink = subprocess.Popen([sys.executable, __file__, "--serve", str(latency_ms)],
                             stdout=subprocess.PIPE, text=True)
@@ -135,6 +162,11 @@ def measure(args: argparse.Namespace, events: list[Planned], tmp: Path) -> dict[
             "plain_env": lambda: timed(n, lambda: plain_loop(url, bodies, False)),
             "one": lambda: timed(n, lambda: run_capmock(url, events, 1, tmp)),
             "eight": lambda: timed(n, lambda: run_capmock(url, events, 8, tmp)),
+        })
+        crowd = crowd_file(tmp, max(1, n // 5))
+        fast |= best_of(max(1, args.rounds - 1), {
+            "run_one": lambda: timed_run(lambda: run_scenario(url, crowd, 1, tmp)),
+            "run_eight": lambda: timed_run(lambda: run_scenario(url, crowd, 8, tmp)),
         })
         m = len(slow_events)
         waited = best_of(args.rounds, {
@@ -168,6 +200,7 @@ def main() -> None:
     print(f"{'':30}{'events/s':>9}{'CPU us/event':>14}")
     rows = [("plain requests loop", "plain"), ("plain loop, trust_env=False", "plain_env"),
             ("capmock deliver, 1 conn", "one"), ("capmock deliver, 8 conns", "eight"),
+            ("capmock run crowd, 1 conn", "run_one"), ("capmock run crowd, 8 conns", "run_eight"),
             (f"{args.latency:g} ms consumer, 1 conn", "slow_one"),
             (f"{args.latency:g} ms consumer, 8 conns", "slow_eight")]
     for label, key in rows:
@@ -175,9 +208,13 @@ def main() -> None:
     print(f"capmock 1 conn / plain loop: {r['one'][0] / r['plain'][0]:.2f}x events/s "
           f"(target >= 0.8x); {r['one'][0] / r['plain_env'][0]:.2f}x the trust_env=False loop; "
           f"CPU per event {r['one'][1] / r['plain'][1]:.2f}x plain")
+    print(f"capmock run (plays the crowd journey too) 1 conn / plain loop: "
+          f"{r['run_one'][0] / r['plain'][0]:.2f}x; 8 conns / 1 conn: "
+          f"{r['run_eight'][0] / r['run_one'][0]:.2f}x")
     print(f"8 conns / 1 conn: {r['eight'][0] / r['one'][0]:.2f}x instant sink, "
           f"{r['slow_eight'][0] / r['slow_one'][0]:.2f}x {args.latency:g} ms consumer "
           "(target > 1x)")
+
 
 if __name__ == "__main__":
     main()
