@@ -168,19 +168,22 @@ def _name_of(doc: Any) -> str | None:
     return unwrap(doc)[0] if isinstance(doc, dict) else None
 
 
-@main.group("schemas")
-def schemas_group() -> None:
-    """Export or check the JSON Schemas in schemas/."""
-
-
-@schemas_group.command("export")
-@click.option(
+schemas_dir = click.option(
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("schemas"),
     show_default=True,
 )
+
+
+@main.group("schemas")
+def schemas_group() -> None:
+    """Export or check the JSON Schemas in schemas/."""
+
+
+@schemas_group.command("export")
+@schemas_dir
 @boundary
 def schemas_export(directory: Path) -> None:
     """Write every schema file from the catalog declarations."""
@@ -191,13 +194,7 @@ def schemas_export(directory: Path) -> None:
 
 
 @schemas_group.command("check")
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("schemas"),
-    show_default=True,
-)
+@schemas_dir
 @boundary
 def schemas_check(directory: Path) -> None:
     """Exit 1 when the schema files differ from what the catalog declares."""

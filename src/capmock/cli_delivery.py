@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from capmock.cli import boundary, emit_json, main
+from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES
 
@@ -37,27 +38,7 @@ DELIVERY_FLAGS = (
     click.option("--delay", help="MIN..MAX added before each event."),
     click.option("--burst", help="Hold N events and release them together: N or N/DURATION."),
 )
-FLAG_NAMES = (
-    "connections",
-    "timeout",
-    "user_agent",
-    "header",
-    "basic_auth",
-    "bearer",
-    "sign",
-    "secret",
-    "retry",
-    "max_attempts",
-    "backoff",
-    "give_up_after",
-    "time_scale",
-    "duplicates",
-    "duplicate_delay",
-    "reorder",
-    "reorder_scope",
-    "delay",
-    "burst",
-)
+FLAG_NAMES = CLI_FIELDS
 
 
 REPORT_FLAGS = (
@@ -87,8 +68,9 @@ def report_flags(func: F) -> F:
     return func
 
 
-def write_reports(report: Any, junit: str | None, report_json: str | None,
-                  summary_md: str | None) -> None:
+def write_reports(
+    report: Any, junit: str | None, report_json: str | None, summary_md: str | None
+) -> None:
     from capmock.contract.reports import write_reports as write
 
     write([report], junit=junit, report_json=report_json, summary_md=summary_md)
@@ -174,8 +156,10 @@ def print_sink(received: list[Any], columns: int = 3) -> None:
         attrs = payload.get("attributes") if isinstance(payload.get("attributes"), dict) else {}
         names[payload.get("eventName") or attrs.get("eventName") or "?"] += 1
     click.echo(f"the embedded sink received {len(received)} requests, {len(names)} event types:")
-    cells = [f"{count:4d}  {name:<34}" for name, count in
-             sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))]
+    cells = [
+        f"{count:4d}  {name:<34}"
+        for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     for start in range(0, len(cells), columns):
         click.echo("".join(cells[start : start + columns]).rstrip())
 
@@ -267,8 +251,9 @@ def run_cmd(
     finally:
         progress.close()
     name = Path(result.scenario).stem
-    report = Report(f"run {name}", result.cases, {"target": result.target,
-                                                  "scenario": result.scenario})
+    report = Report(
+        f"run {name}", result.cases, {"target": result.target, "scenario": result.scenario}
+    )
     write_reports(report, junit, report_json, summary_md)
     finish(result.summary, result.target, as_json, result.sink, result.cases, result.ok)
 

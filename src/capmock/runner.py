@@ -12,6 +12,7 @@ from typing import Any
 from capmock.contract.results import Case
 from capmock.contract.scenario_run import consumer_state, has_checks, play
 from capmock.delivery import DeliveryOptions, Planned, Summary, read_journal, resume
+from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.types import EventOutcome
 from capmock.errors import UsageError, did_you_mean
 from capmock.scenario import load
@@ -23,27 +24,7 @@ DEFAULT_SCENARIO = "all-events"
 TARGET_ENV = "CAPMOCK_TARGET"
 
 # Keys of a scenario's `delivery:` block, named like the CLI flags (dashes or underscores).
-DELIVERY_KEYS = {
-    "target",
-    "connections",
-    "timeout",
-    "user_agent",
-    "header",
-    "headers",
-    "basic_auth",
-    "bearer",
-    "retry",
-    "max_attempts",
-    "backoff",
-    "give_up_after",
-    "time_scale",
-    "duplicates",
-    "duplicate_delay",
-    "reorder",
-    "reorder_scope",
-    "delay",
-    "burst",
-}
+DELIVERY_KEYS = {*CLI_FIELDS, "target", "headers"}
 
 
 @dataclass
@@ -133,11 +114,16 @@ def run_scenario(
     if chosen:
         endpoint = consumer_state(scenario, chosen, state, state_headers)
         played = play(
-            player, chosen, options, state=endpoint, journal=_journal(journal), meta=meta,
-            on_progress=on_progress, **hooks,
+            player,
+            chosen,
+            options,
+            state=endpoint,
+            journal=_journal(journal),
+            meta=meta,
+            on_progress=on_progress,
+            **hooks,
         )
-        return RunResult(played.summary, chosen, scenario.path, player=player,
-                         cases=played.cases)
+        return RunResult(played.summary, chosen, scenario.path, player=player, cases=played.cases)
     if has_checks(scenario.steps):
         raise UsageError(
             f"{scenario.path}: check steps need a consumer to read state from",
@@ -145,11 +131,22 @@ def run_scenario(
         )
     with Sink.start() as sink:
         played = play(
-            player, sink.url, options, journal=_journal(journal), meta=meta,
-            on_progress=on_progress, **hooks,
+            player,
+            sink.url,
+            options,
+            journal=_journal(journal),
+            meta=meta,
+            on_progress=on_progress,
+            **hooks,
         )
-        return RunResult(played.summary, sink.url, scenario.path, sink=sink.received,
-                         player=player, cases=played.cases)
+        return RunResult(
+            played.summary,
+            sink.url,
+            scenario.path,
+            sink=sink.received,
+            player=player,
+            cases=played.cases,
+        )
 
 
 def _journal(journal: str | Path | bool | None) -> str | Path | bool | None:

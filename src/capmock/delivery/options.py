@@ -24,6 +24,31 @@ SIGNING = ("standard-webhooks",)
 MASK = "***"
 
 
+# The names of from_cli's parameters: the CLI flags (with dashes) and the keys of a
+# scenario's `delivery:` block (with dashes or underscores).
+CLI_FIELDS = (
+    "connections",
+    "timeout",
+    "user_agent",
+    "header",
+    "basic_auth",
+    "bearer",
+    "sign",
+    "secret",
+    "retry",
+    "max_attempts",
+    "backoff",
+    "give_up_after",
+    "time_scale",
+    "duplicates",
+    "duplicate_delay",
+    "reorder",
+    "reorder_scope",
+    "delay",
+    "burst",
+)
+
+
 def signing_key(secret: str) -> bytes:
     """The HMAC key of a Standard Webhooks secret (``whsec_`` + base64)."""
     try:
@@ -155,8 +180,9 @@ class DeliveryOptions:
                 raise UsageError("--basic-auth: expected user:password")
             basic = (user, password)
         return cls(
-            connections=1 if connections is None else parse.positive_int(connections,
-                                                                         "--connections"),
+            connections=1
+            if connections is None
+            else parse.positive_int(connections, "--connections"),
             timeout=30.0 if timeout is None else _timeout(timeout),
             user_agent=user_agent or DEFAULT_USER_AGENT,
             headers=tuple(parse.header(h) for h in header),
@@ -165,12 +191,19 @@ class DeliveryOptions:
             sign=sign,
             secret=secret,
             policy=make_policy(
-                retry, max_attempts=max_attempts, backoff=backoff, give_up_after=give_up_after,
+                retry,
+                max_attempts=max_attempts,
+                backoff=backoff,
+                give_up_after=give_up_after,
                 time_scale=time_scale,
             ),
             faults=Faults.from_cli(
-                duplicates=duplicates, duplicate_delay=duplicate_delay, reorder=reorder,
-                reorder_scope=reorder_scope, delay=delay, burst=burst,
+                duplicates=duplicates,
+                duplicate_delay=duplicate_delay,
+                reorder=reorder,
+                reorder_scope=reorder_scope,
+                delay=delay,
+                burst=burst,
             ),
             seed=0 if seed is None else seed,
         )
