@@ -258,4 +258,5 @@ from capmock import (  # noqa: E402
     cli_check,  # noqa: F401
     cli_delivery,  # noqa: F401
     cli_serve,  # noqa: F401
+    cli_soak,  # noqa: F401
 )

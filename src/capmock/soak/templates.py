@@ -1,0 +1,498 @@
+"""Journey templates: real scenario plays, compiled once, stamped per customer in microseconds.
+
+The scenario engine renders about 3,500 events/s on one core here: too slow to feed a soak
+of thousands of events/s on the same cores that send them. So each mix scenario is played
+``count`` times up front (every play seeded from the run seed), each play is *one journey*,
+and its payloads are serialised and cut at every value that identifies the journey:
+
+* identity values of each customer in the play (customerId, mobile, email, externalId,
+  first and last name) are replaced by the identity of a crowd customer;
+* the eventId of each event is replaced by an id that encodes (run, worker, customer, lap,
+  event), unique by construction (see :mod:`capmock.soak.ids`);
+* every other id-like value (transaction, line item, bill number, loyaltyEventId,
+  apiRequestId, lineage ids…) gets a fresh random value of the same shape per journey,
+  the same everywhere it occurs (so refId, triggeringActivity and entityId keep pointing at
+  the right thing);
+* everything else (amounts, points, balances, tiers, store, org, program, timestamps) stays
+  as the model computed it, so the numbers within a journey stay consistent.
+
+Replacements keep each value's shape (digits for digits, hex for hex, UUID for UUID), so a
+stamped payload validates whenever its template does; :func:`build_mix` checks one stamped
+copy of every template against the schemas before the run starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+import re
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from capmock.delivery.types import serialise
+from capmock.errors import UsageError
+from capmock.model.fake import Fake
+from capmock.scenario.loader import Scenario, load
+from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
+from capmock.soak.options import MixEntry
+
+EVENT_ID = -1  # gap index of an event's own eventId
+PICK_BYTES = 8  # the first random bytes of a journey pick its scenario and template
+ENROL_EVENTS = frozenset({"customerAdded"})
+_COORDS = struct.Struct("<QIII")
+
+# Subtrees and keys describing the shared world (org, program, store, till, users): kept.
+SHARED_SUBTREES = frozenset({"enteredBy", "loyaltyProgramDetails", "store", "till",
+                             "program", "tiers", "org"})
+KEEP_KEYS = frozenset({"orgId", "eventLogId", "programId", "loyaltyProgramId",
+                       "consumerGroupId", "tierNumber", "storeId", "tillId", "itemCode"})
+IDENTITY_KEYS = {"mobile": "mobile", "email": "email", "externalId": "external"}
+NAME_KEYS = {"firstName": "first", "lastName": "last"}
+
+_IDLIKE = re.compile(r"^[0-9A-Za-z~-]{6,}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_HEX = re.compile(r"^[0-9a-f]{16,}$")
+_DIGITS = re.compile(r"^[0-9]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_UPPER = _LOWER.upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A value cut out of a template: what it was, and how a stamp refills it.
+
+    A fresh value is cut from the journey's random bytes at ``offset`` (``need`` bytes).
+    """
+
+    text: str
+    kind: str  # cid mobile email external first last | digits hex uuid chars
+    who: int = -1  # identity index for identity kinds
+    offset: int = 0
+
+    @property
+    def need(self) -> int:
+        """Random bytes a fresh value of this shape takes."""
+        n = len(self.text)
+        if self.who >= 0:
+            return 0
+        if self.kind == "digits" and n <= 18:
+            return 8
+        if self.kind == "hex":
+            return (n + 1) // 2
+        if self.kind == "uuid":
+            return 16
+        return n
+
+    @property
+    def quoted(self) -> bool:
+        """Replaced as a whole JSON string (names and emails), not inside other text."""
+        return self.kind in ("email", "first", "last")
+
+
+@dataclass(frozen=True, slots=True)
+class EventTemplate:
+    name: str
+    parts: tuple[bytes, ...]  # literal bytes around the gaps
+    gaps: tuple[int, ...]  # token index per gap (EVENT_ID for the eventId)
+    who: int  # identity index of the customer the event is about (0 if none)
+    form: bytes = b""  # the parts joined by %s (a literal % doubled): one C-level format
+    pick: Callable[[list[bytes]], Any] | None = None  # itemgetter of the gap values
+
+    @property
+    def enrols(self) -> bool:
+        return self.name in ENROL_EVENTS
+
+
+def _event(name: str, parts: list[bytes], gaps: list[int], who: int, tokens: int) -> EventTemplate:
+    """An event template with its format string; the eventId is value number ``tokens``."""
+    form = b"%s".join(p.replace(b"%", b"%%") for p in parts)
+    where = [tokens if g == EVENT_ID else g for g in gaps]
+    pick = operator.itemgetter(*where) if where else None  # picklable, unlike a lambda
+    return EventTemplate(name, tuple(parts), tuple(gaps), who, form, pick)
+
+
+@dataclass(frozen=True)
+class JourneyTemplate:
+    scenario: str
+    events: tuple[EventTemplate, ...]
+    tokens: tuple[Token, ...]
+    identities: int  # customers in the journey (>= 1)
+    locale: str = "en_IN"
+
+    @property
+    def need(self) -> int:
+        return max((t.offset + t.need for t in self.tokens), default=PICK_BYTES)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The templates of every mix scenario, their weights, and name pools for identities."""
+
+    groups: tuple[tuple[JourneyTemplate, ...], ...]
+    cumulative: tuple[float, ...]  # cumulative weights, last one is the total
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+    names: tuple[str, ...] = field(default=())  # the mix scenarios, for reports
+
+    @property
+    def max_identities(self) -> int:
+        return max(t.identities for group in self.groups for t in group)
+
+    @property
+    def max_need(self) -> int:
+        """Random bytes the hungriest template takes per journey (with the pick bytes)."""
+        return max(t.need for group in self.groups for t in group)
+
+    def pick(self, random_bytes: bytes) -> JourneyTemplate:
+        """A template chosen by weight from the first :data:`PICK_BYTES` of a journey."""
+        x = int.from_bytes(random_bytes[:4], "little") / 2**32 * self.cumulative[-1]
+        which = int.from_bytes(random_bytes[4:8], "little")
+        for group, bound in zip(self.groups, self.cumulative, strict=True):
+            if x < bound:
+                return group[which % len(group)]
+        group = self.groups[-1]
+        return group[which % len(group)]
+
+
+# ---- building ----------------------------------------------------------------------------
+
+
+def build_mix(
+    entries: tuple[MixEntry, ...], *, seed: int, count: int = 16, envelope: str | None = None,
+    validate: bool = True,
+) -> Mix:
+    """Play every scenario ``count`` times and compile the plays (a few ms each)."""
+    groups, cumulative, total = [], [], 0.0
+    for index, entry in enumerate(entries):
+        scenario = load(entry.scenario, envelope=envelope)
+        plays = [compile_journey(p, scenario.name, scenario_locale(scenario))
+                 for p in play(scenario, derive(seed, 0x5CE, index), count)]
+        plays = [t for t in plays if t.events]
+        if not plays:
+            raise UsageError(f"--mix: scenario '{entry.scenario}' emits no events")
+        groups.append(tuple(plays))
+        total += entry.weight
+        cumulative.append(total)
+    fake = Fake(derive(seed, 0xFA4E) & 0xFFFFFFFF, groups[0][0].locale)
+    mix = Mix(tuple(groups), tuple(cumulative), tuple(fake.first_names),
+              tuple(fake.last_names), tuple(e.scenario for e in entries))
+    if validate:
+        check_stamps(mix)
+    return mix
+
+
+def scenario_locale(scenario: Scenario) -> str:
+    return str((scenario.doc.get("org") or {}).get("locale", "en_IN"))
+
+
+def play(scenario: Scenario, seed: int, count: int) -> Iterator[list[dict[str, Any]]]:
+    """``count`` plays of ``scenario``, each crowd shrunk to one customer: one journey each."""
+    from capmock.scenario.player import Player
+
+    for crowd in (scenario.doc.get("customers") or {}).values():
+        if isinstance(crowd, dict) and "crowd" in crowd:
+            crowd["crowd"] = 1
+    for i in range(count):
+        scenario.seed = derive(seed, i) & 0x7FFFFFFF
+        yield list(Player(scenario).payloads())
+
+
+def compile_journey(payloads: list[dict[str, Any]], scenario: str, locale: str) -> JourneyTemplate:
+    finder = TokenFinder()
+    for payload in payloads:
+        finder.scan(payload)
+    tokens, offset = [], PICK_BYTES
+    for token in finder.tokens():
+        tokens.append(Token(token.text, token.kind, token.who, offset))
+        offset += token.need
+    lookup = {t.text: i for i, t in enumerate(tokens)}
+    pattern = _pattern(tokens)
+    events = []
+    for payload in payloads:
+        body = serialise(payload)
+        own = str(payload.get("eventId") or "")
+        events.append(_cut(body, own, pattern, lookup, tokens, payload, finder))
+    return JourneyTemplate(scenario, tuple(events), tuple(tokens),
+                           max(1, len(finder.identities)), locale)
+
+
+class TokenFinder:
+    """Walks payloads and collects identities and id-like values (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.identities: dict[int, int] = {}  # template customerId -> identity index
+        self.found: dict[str, Token] = {}
+        self.protected: set[str] = set()
+
+    def scan(self, payload: dict[str, Any]) -> None:
+        self._identity(payload)
+        for key, value in payload.items():
+            if key != "eventId":
+                self._walk(key, value, shared=False)
+
+    def tokens(self) -> list[Token]:
+        return [t for text, t in self.found.items()
+                if text not in self.protected or t.kind in ("cid", "mobile", "email", "external")]
+
+    def who_of(self, payload: dict[str, Any]) -> int:
+        cid = _first_customer_id(payload)
+        return self.identities.get(cid, 0) if cid is not None else 0
+
+    def _identity(self, node: Any) -> None:
+        if isinstance(node, dict):
+            idents = node.get("customerIdentifiers")
+            if isinstance(idents, dict) and isinstance(idents.get("customerId"), int):
+                who = self.identities.setdefault(idents["customerId"], len(self.identities))
+                self._add(str(idents["customerId"]), "cid", who)
+                self._identity_fields(idents, who)
+                for key, kind in NAME_KEYS.items():
+                    if isinstance(node.get(key), str) and node[key]:
+                        self._add(node[key], kind, who)
+            for value in node.values():
+                self._identity(value)
+        elif isinstance(node, list):
+            for value in node:
+                self._identity(value)
+
+    def _identity_fields(self, idents: dict[str, Any], who: int) -> None:
+        instore = idents.get("instore")
+        for source in (idents, instore if isinstance(instore, dict) else {}):
+            for key, kind in IDENTITY_KEYS.items():
+                value = source.get(key)
+                if isinstance(value, str) and len(value) >= 4:
+                    self._add(value, kind, who)
+
+    def _add(self, text: str, kind: str, who: int = -1) -> None:
+        if text not in self.found or self.found[text].kind not in ("cid", "mobile", "email",
+                                                                   "external", "first", "last"):
+            self.found[text] = Token(text, kind, who)
+
+    def _walk(self, key: str, value: Any, shared: bool) -> None:
+        shared = shared or key in SHARED_SUBTREES or key in KEEP_KEYS
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self._walk(k, v, shared)
+        elif isinstance(value, list):
+            for v in value:
+                self._walk(key, v, shared)
+        else:
+            text = _idlike(value)
+            if text is None:
+                return
+            if shared:
+                self.protected.add(text)
+            elif text not in self.found:
+                self.found[text] = Token(text, _shape(text))
+
+
+def _first_customer_id(node: Any) -> int | None:
+    if isinstance(node, dict):
+        idents = node.get("customerIdentifiers")
+        if isinstance(idents, dict) and isinstance(idents.get("customerId"), int):
+            return idents["customerId"]
+        for value in node.values():
+            found = _first_customer_id(value)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = _first_customer_id(value)
+            if found is not None:
+                return found
+    return None
+
+
+def _idlike(value: Any) -> str | None:
+    """The text of an id-like leaf: a long int (not a timestamp) or an id-shaped string."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if 100_000 <= value < 10**12 else None
+    if isinstance(value, str) and _IDLIKE.match(value) and any(c.isdigit() for c in value):
+        if _DIGITS.match(value) and len(value) >= 12 and value[0] == "1":
+            return None  # epoch milliseconds as text
+        if _DATE.match(value):
+            return None
+        return value
+    return None
+
+
+def _shape(text: str) -> str:
+    if _UUID.match(text):
+        return "uuid"
+    if _DIGITS.match(text):
+        return "digits"
+    if _HEX.match(text):
+        return "hex"
+    return "chars"
+
+
+def _pattern(tokens: list[Token]) -> re.Pattern[bytes]:
+    quoted = sorted((t for t in tokens if t.quoted), key=lambda t: -len(t.text))
+    bare = sorted((t for t in tokens if not t.quoted), key=lambda t: -len(t.text))
+    alts = [re.escape(json.dumps(t.text, ensure_ascii=False).encode()) for t in quoted]
+    bare_alts = [re.escape(t.text.encode()) for t in bare]
+    bare_alts.append(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    alts.append(rb"(?<![0-9A-Za-z])(?:" + b"|".join(bare_alts) + rb")(?![0-9A-Za-z])")
+    return re.compile(b"|".join(alts))
+
+
+def _cut(
+    body: bytes, own_event_id: str, pattern: re.Pattern[bytes], lookup: dict[str, int],
+    tokens: list[Token], payload: dict[str, Any], finder: TokenFinder,
+) -> EventTemplate:
+    parts, gaps, last = [], [], 0
+    for match in pattern.finditer(body):
+        raw = match.group().decode()
+        text = json.loads(raw) if raw.startswith('"') else raw
+        if text == own_event_id:
+            index = EVENT_ID
+        elif text in lookup:
+            index = lookup[text]
+        else:
+            continue  # a UUID that is no token (another event's id): keep as is
+        parts.append(body[last:match.start()])
+        gaps.append(index)
+        last = match.end()
+    parts.append(body[last:])
+    return _event(_event_name(payload), parts, gaps, finder.who_of(payload), len(tokens))
+
+
+def _event_name(payload: dict[str, Any]) -> str:
+    attrs = payload.get("attributes")
+    source = attrs if isinstance(attrs, dict) else payload
+    return str(source.get("eventName") or "")
+
+
+# ---- stamping ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A crowd customer as payload text: the values its identity tokens become."""
+
+    customer_id: int
+    first: str
+    last: str
+
+    def value(self, token: Token) -> bytes:
+        u = self.customer_id - CUSTOMER_BASE
+        kind = token.kind
+        if kind == "cid":
+            return str(self.customer_id).encode()
+        if kind == "mobile":
+            keep = max(0, len(token.text) - 10)
+            return (token.text[:keep] + f"{u:010d}"[-(len(token.text) - keep):]).encode()
+        if kind == "external":
+            return f"CM{u:010d}".encode()
+        if kind == "email":
+            domain = token.text.rpartition("@")[2] or "example.com"
+            local = "".join(c for c in f"{self.first}.{self.last}".lower()
+                            if c.isascii() and (c.isalnum() or c == ".")) or "user"
+            return json.dumps(f"{local}{u}@{domain}").encode()
+        return json.dumps(self.first if kind == "first" else self.last,
+                          ensure_ascii=False).encode()
+
+
+def journey_bytes(seed: int, worker: int, customer: int, lap: int, n: int) -> bytes:
+    """``n`` pseudo-random bytes for one journey: SHAKE-128 of its coordinates (~1 µs)."""
+    return hashlib.shake_128(_COORDS.pack(seed & MASK64, worker, customer, lap)).digest(n)
+
+
+def make_identity(mix: Mix, seed: int, worker: int, local: int, customer_id: int) -> Identity:
+    r = journey_bytes(seed ^ 0x1D, worker, local, 0, 8)
+    first = mix.first_names[int.from_bytes(r[:4], "little") % len(mix.first_names)]
+    last = mix.last_names[int.from_bytes(r[4:], "little") % len(mix.last_names)]
+    return Identity(customer_id, first, last)
+
+
+def token_values(
+    template: JourneyTemplate, identities: list[Identity], random_bytes: bytes
+) -> list[bytes]:
+    """The bytes each token of ``template`` becomes in one journey (a list with room for
+    the eventId at the end: see :func:`render`)."""
+    out = []
+    append = append_to = out.append  # noqa: F841 - a local is faster in the loop
+    last = len(identities) - 1
+    hx = random_bytes.hex()
+    r = random_bytes
+    for token in template.tokens:
+        kind, o = token.kind, token.offset
+        if token.who >= 0:
+            append(identities[min(token.who, last)].value(token))
+        elif kind == "hex":
+            append(hx[2 * o:2 * o + len(token.text)].encode())
+        elif kind == "digits" and len(token.text) <= 18:
+            n = len(token.text)
+            low = 10 ** (n - 1) if token.text[0] != "0" else 0
+            append(b"%0*d" % (n, low + int.from_bytes(r[o:o + 8], "little") % (10**n - low)))
+        elif kind == "uuid":
+            h = hx[2 * o:2 * o + 32]
+            append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[r[o + 8] & 3]}{h[17:20]}-"
+                   f"{h[20:]}".encode())
+        else:
+            append(_shaped(token.text, r[o:o + len(token.text)]))
+    out.append(b"")  # the eventId's place
+    return out
+
+
+_DIGIT_TABLE = bytes(48 + b % 10 for b in range(256))
+_ALNUM_TABLE = bytes(
+    b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[b % 62] for b in range(256)
+)
+_SEGMENT = re.compile(r"[0-9A-Za-z]+|[^0-9A-Za-z]+")
+
+
+@lru_cache(maxsize=4096)
+def _segments(text: str) -> tuple[tuple[int, int, bytes | None, bytes], ...]:
+    """``text`` cut into runs: (start, end, table or None for literal, literal bytes)."""
+    out = []
+    for m in _SEGMENT.finditer(text):
+        run = m.group()
+        if run[0].isalnum():
+            table = _DIGIT_TABLE if run.isdigit() else _ALNUM_TABLE
+            out.append((m.start(), m.end(), table, b""))
+        else:
+            out.append((m.start(), m.end(), None, run.encode()))
+    return tuple(out)
+
+
+def _shaped(text: str, r: bytes) -> bytes:
+    """Random bytes shaped like ``text``: digits for digit runs, letters and digits for
+    other alphanumeric runs, the rest kept (``BI-16941617082`` -> ``x9-50218847301``)."""
+    return b"".join(literal if table is None else r[a:b].translate(table)
+                    for a, b, table, literal in _segments(text))
+
+
+def render(event: EventTemplate, values: list[bytes], event_id: str) -> bytes:
+    """One event's body: the template with its gaps filled (``values`` from
+    :func:`token_values`; its last item is overwritten with the eventId)."""
+    if event.pick is None:
+        return event.form.replace(b"%%", b"%")
+    values[-1] = event_id.encode()
+    return event.form % event.pick(values)  # one gap: itemgetter gives the value itself
+
+
+def check_stamps(mix: Mix) -> None:
+    """Stamp every template once and validate the payloads (before any load is sent)."""
+    from capmock.schemas import Validator
+    from capmock.soak.ids import encode_event_id
+
+    validator = Validator()
+    for n, group in enumerate(mix.groups):
+        for template in group:
+            idents = [Identity(CUSTOMER_BASE + i, mix.first_names[0], mix.last_names[0])
+                      for i in range(template.identities)]
+            values = token_values(template, idents, journey_bytes(n, 0, 0, 0, template.need))
+            for e, event in enumerate(template.events):
+                payload = json.loads(render(event, values, encode_event_id(0, 0, 0, 0, e)))
+                problems = validator.validate(payload)
+                if problems:
+                    raise UsageError(
+                        f"--mix: a stamped {event.name} from '{template.scenario}' does not "
+                        f"validate: {problems[0].path}: {problems[0].message}")
