@@ -132,7 +132,7 @@ def event_document(event: str, style: str) -> Schema:
 
 def documents() -> dict[str, Schema]:
     """Every schema file by its path relative to ``schemas/``."""
-    from capmock.scenario.spec import scenario_schema
+    from capmock.scenario.format_schema import scenario_schema
 
     docs = {"defs.json": defs_document(), "scenario.json": scenario_schema()}
     for event in catalog.names():

@@ -270,7 +270,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ci" / "scenarios"
 def test_the_ci_example_scenario_passes_the_good_consumer_and_fits_the_schema(good: str) -> None:
     import jsonschema
 
-    from capmock.scenario.spec import scenario_schema
+    from capmock.scenario.format_schema import scenario_schema
     from capmock.scenario.yamlload import load_file
 
     path = EXAMPLE / "earn-redeem-checked.yaml"
