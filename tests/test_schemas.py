@@ -120,3 +120,11 @@ def test_fast_and_full_validators_agree_on_mutations() -> None:
             except fastjsonschema.JsonSchemaValueException:
                 fast_ok = False
             assert fast_ok == (full.explain(mutant, event, "flat") == []), (event, mutant)
+
+
+def test_schemas_readme_lists_every_left_out_sample() -> None:
+    text = (SCHEMAS / "README.md").read_text()
+    for name, entry in EXCLUDED.items():
+        assert f"`{name}`" in text and entry["reason"] in text
+    for event in NO_SAMPLE:
+        assert f"`{event}`" in text
