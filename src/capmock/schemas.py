@@ -192,6 +192,34 @@ def bundle(docs: dict[str, Schema], event: str, style: str) -> Schema:
     return root
 
 
+_DEFS_REF = "#/$defs/"
+
+
+def inline_refs(schema: Schema) -> Schema:
+    """A bundled schema with its ``#/$defs/…`` references replaced by the definitions.
+
+    Only for compiling: fastjsonschema turns each reference into a function call (and
+    builds the error-path prefix for it) even when the payload is valid.  A reference
+    back into a definition being inlined (recursion) stays a reference.
+    """
+    defs = schema.get("$defs", {})
+    out = {k: _inline(v, defs, ()) for k, v in schema.items() if k != "$defs"}
+    out["$defs"] = defs
+    return out
+
+
+def _inline(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        name = ref[len(_DEFS_REF) :] if isinstance(ref, str) and ref.startswith(_DEFS_REF) else ""
+        if name in defs and name not in seen and len(node) == 1:
+            return _inline(defs[name], defs, (*seen, name))
+        return {k: _inline(v, defs, seen) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs, seen) for v in node]
+    return node
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a payload does not conform: where (JSON path) and why."""
@@ -227,7 +255,7 @@ class Validator:
         key = (event, style)
         if key not in self._fast:
             schema = bundle(self.docs, event, style)
-            self._fast[key] = fastjsonschema.compile(schema, use_formats=False)
+            self._fast[key] = fastjsonschema.compile(inline_refs(schema), use_formats=False)
         return self._fast[key]
 
     def full(self, event: str, style: str) -> jsonschema.Draft202012Validator:

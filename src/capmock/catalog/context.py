@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from capmock.model.entities import Customer, Org, Program, Store
@@ -11,6 +12,29 @@ from capmock.model.fake import Fake
 Facts = dict[str, Any]
 
 DAY_MS = 86_400_000
+
+_DAYS: dict[int, str] = {}  # days since the epoch -> "YYYY-MM-DD"
+
+
+def day_str(day: int) -> str:
+    """``YYYY-MM-DD`` of a day number (days since 1970-01-01, UTC), formatted once."""
+    text = _DAYS.get(day)
+    if text is None:
+        text = _DAYS[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%d")
+    return text
+
+
+def utc_date(ms: float) -> str:
+    """``YYYY-MM-DD`` (UTC) of an epoch-millisecond instant."""
+    return day_str(int(ms // DAY_MS))
+
+
+def utc_datetime(ms: float) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` (UTC) of an epoch-millisecond instant."""
+    seconds = int(ms // 1000)
+    day, sod = divmod(seconds, 86_400)
+    hours, rest = divmod(sod, 3_600)
+    return f"{day_str(day)} {hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -78,14 +102,8 @@ class Ctx:
 
     def date(self, offset_days: int = 0) -> str:
         """A YYYY-MM-DD date relative to now (UTC)."""
-        from datetime import UTC, datetime
-
-        ms = self.now_ms + offset_days * DAY_MS
-        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+        return day_str(int((self.now_ms + offset_days * DAY_MS) // DAY_MS))
 
     def datetime(self, offset_ms: int = 0) -> str:
-        from datetime import UTC, datetime
-
-        return datetime.fromtimestamp((self.now_ms + offset_ms) / 1000, UTC).strftime(
-            "%Y-%m-%d %H:%M:%S"
-        )
+        """A YYYY-MM-DD HH:MM:SS time relative to now (UTC)."""
+        return utc_datetime(self.now_ms + offset_ms)

@@ -10,6 +10,7 @@ is valid till local midnight of its expiry date, each coupon till 23:59:59 that 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,8 +44,13 @@ _added_by = obj(id=INT)
 
 def local_midnight_ms(ctx: Ctx, date: str) -> int:
     """Epoch ms of 00:00 on ``date`` (YYYY-MM-DD) in the org's timezone."""
+    return _midnight_ms(ctx.org.timezone, date)
+
+
+@lru_cache(maxsize=4096)
+def _midnight_ms(zone: str, date: str) -> int:
     try:
-        tz = ZoneInfo(ctx.org.timezone)
+        tz = ZoneInfo(zone)
     except Exception:  # unknown zone: fall back to UTC
         tz = ZoneInfo("UTC")
     return int(datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=tz).timestamp() * 1000)

@@ -11,11 +11,12 @@ and, with timezone standardisation, ``…InMillis`` companions (end dates at 23:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from capmock.catalog.common import customer_identifiers, triggering_activity
-from capmock.catalog.context import DAY_MS, Ctx, Facts
+from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_date
 from capmock.catalog.fields import DATE, INT, MILLIS, STR, Obj, arr, enum, obj, opt, ref, req
 from capmock.catalog.registry import EventDef
 
@@ -129,10 +130,11 @@ REVOKE_EARNED = _customer_head.extend(
 def as_date(value: Any) -> str:
     """A ``YYYY-MM-DD`` date from a date string or epoch milliseconds."""
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC).strftime("%Y-%m-%d")
+        return utc_date(value)
     return str(value)[:10]
 
 
+@lru_cache(maxsize=4096)
 def day_ms(day: str, *, end: bool = False, tz: str = "UTC") -> int:
     """Epoch ms of the start (or the last second/millisecond) of ``day`` in ``tz``.
 

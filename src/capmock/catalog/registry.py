@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from capmock.catalog.context import Ctx, Facts
@@ -42,12 +43,19 @@ def _to_millis(value: Any) -> int | None:
     if isinstance(value, int | float):
         return int(value)
     if isinstance(value, str):
-        for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-            try:
-                stamp = datetime.strptime(value[:19], fmt).replace(tzinfo=UTC)
-            except ValueError:
-                continue
-            return int(stamp.timestamp() * 1000)
+        return _text_millis(value[:19])
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _text_millis(text: str) -> int | None:
+    """Epoch ms of a UTC date or date-time string; None when it is neither."""
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            stamp = datetime.strptime(text, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        return int(stamp.timestamp() * 1000)
     return None
 
 

@@ -12,11 +12,12 @@ Level events come with ``triggeringActivity.enteredBy`` ``{}`` (no id), which th
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from capmock.catalog.common import DEFS as COMMON_DEFS
 from capmock.catalog.common import customer_identifiers
-from capmock.catalog.context import DAY_MS, Ctx, Facts
+from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_datetime
 from capmock.catalog.fields import DATETIME, INT, NUM, STR, Node, Obj, arr, obj, opt, ref, req
 from capmock.catalog.registry import EventDef
 from capmock.catalog.target import NUMSTR, num_str, request_ref, target_details
@@ -61,8 +62,7 @@ def streak_info(ctx: Ctx, f: Facts) -> dict[str, Any]:
 
 def iso_millis(ms: int) -> str:
     """``2024-07-01T13:40:26.172+0000``, as in streakLevelAchievedDate."""
-    stamp = datetime.fromtimestamp(ms / 1000, UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}+0000"
+    return utc_datetime(ms).replace(" ", "T") + f".{ms % 1000:03d}+0000"
 
 
 def period(ctx: Ctx, f: Facts) -> tuple[str, str]:
@@ -79,9 +79,14 @@ def uuid_ref(data: dict[str, Any]) -> str:
 
 
 def _plus_days(start: str, days: int) -> str:
-    stamp = datetime.strptime(start[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-    ms = int(stamp.timestamp() * 1000) + days * DAY_MS - 1000
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return utc_datetime(_utc_ms(start[:19]) + days * DAY_MS - 1000)
+
+
+@lru_cache(maxsize=4096)
+def _utc_ms(text: str) -> int:
+    """Epoch ms of a ``YYYY-MM-DD HH:MM:SS`` UTC time."""
+    stamp = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return int(stamp.timestamp() * 1000)
 
 
 def streak_trigger(ctx: Ctx, f: Facts, default: str) -> dict[str, Any]:

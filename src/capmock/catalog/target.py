@@ -59,6 +59,7 @@ def num_str(value: float, decimals: int | None = 3) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
+MONTHS = tuple(calendar.month_abbr)  # "", "Jan", …: calendar formats one on every lookup
 SPEND_THEMES = ("Monthly Spend", "Festive Shopping", "Summer Challenge", "Category Explorer")
 COUNT_THEMES = ("Weekend Visits", "App Orders", "Store Visits", "Coffee Club", "League Stage")
 
@@ -69,7 +70,7 @@ def target_details(ctx: Ctx, f: Facts, spend: bool = False) -> dict[str, Any]:
     rng = ctx.rng
     day = ctx.date()
     theme = rng.choice(SPEND_THEMES if spend else COUNT_THEMES)
-    group = f.get("group_name") or f"{theme} {calendar.month_abbr[int(day[5:7])]}{day[:4]}"
+    group = f.get("group_name") or f"{theme} {MONTHS[int(day[5:7])]}{day[:4]}"
     number = rng.randint(1, 4)
     target_id = f.get("target_id") or ctx.ids.next("target")
     return {

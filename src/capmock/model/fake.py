@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from faker import Faker
 
@@ -39,6 +39,41 @@ LOCALES: dict[str, LocaleInfo] = {
 }
 
 _ALNUM = string.ascii_letters + string.digits
+# byte value -> an alphabet character, spread evenly (each character gets 4 or 5 values)
+_ALNUM_BYTES = bytes.maketrans(
+    bytes(range(256)), bytes(ord(_ALNUM[b * len(_ALNUM) // 256]) for b in range(256))
+)
+# uuid.UUID(int=x, version=4) clears these bits and sets the version/variant ones.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
+class FastRandom(random.Random):
+    """``random.Random`` with ``randint`` and ``choice`` in one frame instead of three.
+
+    Both draw exactly what the stdlib draws (``_randbelow_with_getrandbits``), so a
+    seed produces the same values; odd arguments fall back to the stdlib.
+    """
+
+    def randint(self, a: int, b: int) -> int:
+        n = b - a + 1
+        if n <= 0 or n.__class__ is not int or a.__class__ is not int:
+            return super().randint(a, b)
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return a + r
+
+    def choice(self, seq: Any) -> Any:
+        n = len(seq)
+        if not n:
+            raise IndexError("Cannot choose from an empty sequence")
+        k = n.bit_length()
+        r = self.getrandbits(k)
+        while r >= n:
+            r = self.getrandbits(k)
+        return seq[r]
 
 
 class Fake:
@@ -54,7 +89,7 @@ class Fake:
                 hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(LOCALES)}",
             )
         self.locale = LOCALES[locale]
-        self.rng = random.Random(seed)
+        self.rng = FastRandom(seed)
         faker = Faker(self.locale.faker)
         faker.seed_instance(seed)
         self.first_names = [faker.first_name() for _ in range(POOL)]
@@ -65,24 +100,27 @@ class Fake:
 
     # ---- identifiers --------------------------------------------------------------
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A version-4 UUID string; the same as ``str(uuid.UUID(int=…, version=4))``."""
+        h = f"{(self.rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self, n: int = 32) -> str:
-        return f"{self.rng.getrandbits(4 * n):0{n}x}"
+        return "%0*x" % (n, self.rng.getrandbits(4 * n))  # noqa: UP031 (cheaper than f"{:0{n}x}")
 
     def alnum(self, n: int = 10) -> str:
-        return "".join(self.rng.choices(_ALNUM, k=n))
+        """``n`` letters and digits: one random byte each, mapped onto the alphabet."""
+        return self.rng.getrandbits(8 * n).to_bytes(n, "little").translate(_ALNUM_BYTES).decode()
 
     def digits(self, n: int) -> str:
-        return str(self.rng.randint(1, 9)) + "".join(self.rng.choices(string.digits, k=n - 1))
+        """``n`` digits, the first not 0."""
+        low = 10 ** max(n - 1, 0)
+        return str(self.rng.randint(low, 10 * low - 1))
 
     def mobile(self) -> str:
+        """Country prefix, then a mobile number starting 6-9."""
         info = self.locale
-        return (
-            info.mobile_prefix
-            + str(self.rng.randint(6, 9))
-            + "".join(self.rng.choices(string.digits, k=info.mobile_rest - 1))
-        )
+        low = 10 ** (info.mobile_rest - 1)
+        return info.mobile_prefix + str(self.rng.randint(6 * low, 10 * low - 1))
 
     # ---- people and places --------------------------------------------------------
     def first_name(self) -> str:
