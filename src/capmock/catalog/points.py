@@ -140,9 +140,8 @@ def earning_programs(ctx: Ctx, f: Facts, points: float, current: float) -> list[
     return out
 
 
-# ---- pointsIssued ------------------------------------------------------------------------
-
-POINTS_ISSUED = obj(
+# The opening of the events that state balances after themselves.
+BALANCE_HEAD = obj(
     customerIdentifiers=ref("customerIdentifiers"),
     entityInformation=ref("entityInformation"),
     triggeringActivity=ref("triggeringActivity"),
@@ -150,6 +149,12 @@ POINTS_ISSUED = obj(
     loyaltyProgramId=INT,
     programCurrentPoints=NUM,
     programLifetimePoints=NUM,
+)
+
+
+# ---- pointsIssued ------------------------------------------------------------------------
+
+POINTS_ISSUED = BALANCE_HEAD.extend(
     totalPointsIssued=NUM,
     regularPointsIssued=NUM,
     regularPointsBreakup=arr(obj(points=NUM, expiryAt=opt(DATE, tz_millis=True))),
@@ -361,14 +366,7 @@ def build_redeemed_points_reversed(ctx: Ctx, f: Facts) -> dict[str, Any]:
 
 # ---- issuedPointsReversed ----------------------------------------------------------------
 
-ISSUED_POINTS_REVERSED = obj(
-    customerIdentifiers=ref("customerIdentifiers"),
-    entityInformation=ref("entityInformation"),
-    triggeringActivity=ref("triggeringActivity"),
-    loyaltyProgramDetails=ref("loyaltyProgramDetails"),
-    loyaltyProgramId=INT,
-    programCurrentPoints=NUM,
-    programLifetimePoints=NUM,
+ISSUED_POINTS_REVERSED = BALANCE_HEAD.extend(
     totalIssuedPointsReversed=NUM,
     regularPointsReversed=NUM,
     promisedPointsReversed=NUM,
