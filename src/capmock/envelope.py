@@ -53,6 +53,34 @@ def event_ids(ctx: Ctx, defn: EventDef, data: dict[str, Any]) -> dict[str, Any]:
 def wrap(
     defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
 ) -> dict[str, Any]:
+    if env.style == "wrapped":
+        return _wrapped(defn, data, ctx, env, ids)
+    flat = {
+        "eventName": defn.name,
+        "eventId": ids["eventId"],
+        "createdAt": ctx.now_ms,
+        "data": data,
+        "refId": ids["refId"],
+        "apiRequestId": ids["apiRequestId"],
+        "orgId": ctx.org.org_id,
+    }
+    loyalty_id = ids.get("loyaltyEventId")
+    if loyalty_id is not None:
+        flat["loyaltyEventId"] = loyalty_id
+    if env.trace:
+        flat["eventLogId"] = -1
+        if "customerIdentifiers" in data:
+            flat["eventSearchKey"] = "data.customerIdentifiers.customerId"
+        flat["traceAttributes"] = {
+            "x-cap-lineage-id": ctx.fake.uuid(),
+            "x-cap-lineage-start": str(ctx.now_ms - ctx.fake.rng.randint(50, 2000)),
+        }
+    return flat
+
+
+def _wrapped(
+    defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
+) -> dict[str, Any]:
     org_id = ctx.org.org_id
     core: dict[str, Any] = {
         "createdAt": ctx.now_ms,
@@ -64,25 +92,14 @@ def wrap(
     }
     if ids.get("loyaltyEventId") is not None:
         core["loyaltyEventId"] = ids["loyaltyEventId"]
-    if env.style == "wrapped":
-        return {
-            "eventId": ids["eventId"],
-            "eventType": f"{org_id}_{defn.name}" if env.prefix_event_type else defn.name,
-            "consumerGroupId": env.consumer_group_id,
-            "actionType": "START",
-            "timeStamp": ctx.now_ms + ctx.fake.rng.randint(5, 40),
-            "attributes": core,
-        }
-    flat = {"eventName": defn.name, "eventId": ids["eventId"], **core}
-    if env.trace:
-        flat["eventLogId"] = -1
-        if "customerIdentifiers" in data:
-            flat["eventSearchKey"] = "data.customerIdentifiers.customerId"
-        flat["traceAttributes"] = {
-            "x-cap-lineage-id": ctx.fake.uuid(),
-            "x-cap-lineage-start": str(ctx.now_ms - ctx.fake.rng.randint(50, 2000)),
-        }
-    return flat
+    return {
+        "eventId": ids["eventId"],
+        "eventType": f"{org_id}_{defn.name}" if env.prefix_event_type else defn.name,
+        "consumerGroupId": env.consumer_group_id,
+        "actionType": "START",
+        "timeStamp": ctx.now_ms + ctx.fake.rng.randint(5, 40),
+        "attributes": core,
+    }
 
 
 def unwrap(payload: dict[str, Any]) -> tuple[str | None, str | None, Any]:

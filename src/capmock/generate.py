@@ -14,6 +14,7 @@ from typing import Any
 from capmock import catalog
 from capmock.catalog.context import Ctx, Facts, Ids, Options
 from capmock.envelope import Envelope, check_style, event_ids, wrap
+from capmock.model.entities import Customer, Program, Store, Tier
 from capmock.model.factory import make_customer, make_org
 from capmock.model.fake import Fake
 
@@ -48,20 +49,21 @@ class Generator:
         self.now_ms = start_ms
 
     def context(self) -> Ctx:
-        rng = self.fake.rng
-        customer = rng.choice(self.customers)
-        program = self.org.default_program
-        customer.tiers[program.id] = rng.choice(program.tiers).number
-        return Ctx(
-            fake=self.fake,
-            org=self.org,
-            customer=customer,
-            store=rng.choice(self.org.stores),
-            ids=self.ids,
-            now_ms=self.now_ms,
-            options=self.options,
-            program=program,
-        )
+        first = self.org.programs[0]
+        program = first if first.is_default else self.org.default_program
+        customer, tier, store = self._pick(program)
+        customer.tiers[program.id] = tier.number
+        org, now = self.org, self.now_ms
+        return Ctx(self.fake, org, customer, store, self.ids, now, self.options, program)
+
+    def _pick(self, program: Program) -> tuple[Customer, Tier, Store]:
+        """A customer, the tier they are in now and a store: one draw for the three."""
+        customers, tiers, stores = self.customers, program.tiers, self.org.stores
+        n_customers, n_tiers = len(customers), len(tiers)
+        pick = self.fake.rng.randint(0, n_customers * n_tiers * len(stores) - 1)
+        pick, c = divmod(pick, n_customers)
+        s, t = divmod(pick, n_tiers)
+        return customers[c], tiers[t], stores[s]
 
     def one(
         self, event: str, facts: Facts | None = None, style: str | None = None

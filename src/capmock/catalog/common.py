@@ -6,6 +6,8 @@ from the events with ``ref("name")``.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from typing import Any
 
 from capmock.catalog.context import Ctx
@@ -81,6 +83,16 @@ DEFS: dict[str, Node] = {
 
 
 # ---- builders ------------------------------------------------------------------------
+
+
+def digest(data: Any) -> str:
+    """32 hex digits that depend only on ``data`` (JSON-like values, in their order).
+
+    The stand-in for request ids Capillary draws server-side.  marshal format 0 has no
+    object references or string interning, so equal values give equal bytes — and it
+    is several times cheaper than ``json.dumps``.
+    """
+    return hashlib.md5(marshal.dumps(data, 0), usedforsecurity=False).hexdigest()
 
 
 def customer_identifiers(ctx: Ctx, *, channel: bool = False) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -72,11 +73,13 @@ class Ids:
         self._next: dict[str, int] = {}
 
     def next(self, kind: str) -> int:
-        if kind not in self._next:
+        value = self._next.get(kind)
+        if value is None:
             low, high = self.BASES.get(kind, (1_000, 9_999_999))
-            self._next[kind] = self._fake.rng.randint(low, high)
-        self._next[kind] += 1 + self._fake.rng.randint(0, 7)
-        return self._next[kind]
+            value = self._fake.rng.randint(low, high)
+        value += 1 + self._fake.rng.getrandbits(3)  # a step of 1-8
+        self._next[kind] = value
+        return value
 
 
 @dataclass
@@ -91,10 +94,10 @@ class Ctx:
     now_ms: int
     options: Options = field(default_factory=Options)
     program: Program | None = None
+    rng: random.Random = field(init=False, repr=False, compare=False)  # fake.rng
 
-    @property
-    def rng(self):
-        return self.fake.rng
+    def __post_init__(self) -> None:
+        self.rng = self.fake.rng
 
     @property
     def prog(self) -> Program:

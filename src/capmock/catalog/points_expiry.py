@@ -7,13 +7,11 @@ are after the event, equal the ``current`` fact when given, and ``current <= lif
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 import zlib
 from typing import Any
 
-from capmock.catalog.common import customer_base, customer_identifiers
+from capmock.catalog.common import customer_base, customer_identifiers, digest
 from capmock.catalog.context import DAY_MS, Ctx, Facts
 from capmock.catalog.fields import DATE, INT, NUM, STR, arr, obj, ref, req
 from capmock.catalog.points import DOMAIN, balances, earning_programs, head
@@ -135,7 +133,7 @@ def build_single_points_expiry_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
 
 def _expiry_updated_ref(data: dict[str, Any]) -> str:
     """Capillary's refId here is ``<orgId>_<apiRequestId>`` (32 hex); a stable stand-in."""
-    return hashlib.md5(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return digest(data)
 
 
 # ---- promisedToCurrentPointsConversion ---------------------------------------------------

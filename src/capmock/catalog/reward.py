@@ -10,6 +10,7 @@ carries the customer and the code issued.  None has a ``loyaltyEventId``: ``refI
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from capmock.catalog.common import customer_identifiers
@@ -102,29 +103,31 @@ def _seconds(ms: int) -> int:
     return ms - ms % 1000
 
 
-def _signed_url(ctx: Ctx, key: str) -> str:
+def _url_signer(ctx: Ctx) -> Callable[[str], str]:
+    """Pre-signed S3 links to keys of one body: same org and time, a signature each."""
     stamp = ctx.datetime().replace("-", "").replace(":", "").replace(" ", "T") + "Z"
-    return (
-        f"https://s3.amazonaws.com/crm-solutions/{ctx.org.org_id}/{key}"
-        f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={stamp}&X-Amz-Expires=3600"
-        f"&X-Amz-Signature={ctx.fake.hex(64)}"
-    )
+    base = f"https://s3.amazonaws.com/crm-solutions/{ctx.org.org_id}/"
+    query = f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={stamp}&X-Amz-Expires=3600"
+    sign = ctx.fake.hex
+    return lambda key: f"{base}{key}{query}&X-Amz-Signature={sign(64)}"
 
 
 def detail(ctx: Ctx, name: str, description: str) -> dict[str, Any]:
     """One language's content of a reward, with T&C, image and thumbnail links."""
-    tnc, image, thumb = (f"RW{ctx.fake.digits(6)}{s}" for s in "RUT")
+    digits = ctx.fake.digits
+    tnc, image, thumb = f"RW{digits(6)}R", f"RW{digits(6)}U", f"RW{digits(6)}T"
+    url = _url_signer(ctx)
     return {
         "languageCode": "en",
         "name": name,
         "description": description,
         "termAndConditionsId": tnc,
-        "termAndConditionsUrl": _signed_url(ctx, tnc),
+        "termAndConditionsUrl": url(tnc),
         "imageId": image,
-        "imageUrl": _signed_url(ctx, image),
+        "imageUrl": url(image),
         "thumbnailId": thumb,
-        "thumbnailUrl": _signed_url(ctx, thumb),
-        "images": [{"name": f"{image}.png", "id": ctx.fake.uuid(), "url": _signed_url(ctx, image)}],
+        "thumbnailUrl": url(thumb),
+        "images": [{"name": f"{image}.png", "id": ctx.fake.uuid(), "url": url(image)}],
         "videos": [],
     }
 

@@ -18,11 +18,9 @@ shape from the body.
 from __future__ import annotations
 
 import calendar
-import hashlib
-import json
 from typing import Any
 
-from capmock.catalog.common import customer_identifiers, entered_by
+from capmock.catalog.common import customer_identifiers, digest, entered_by
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, Scalar, arr, obj, opt, ref
 from capmock.catalog.registry import EventDef
@@ -49,7 +47,7 @@ DEFS: dict[str, Node] = {
 
 def request_ref(data: dict[str, Any]) -> str:
     """A 32-hex stand-in for the apiRequestId that these events' refId carries."""
-    return hashlib.md5(json.dumps(data, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+    return digest(data)
 
 
 def num_str(value: float, decimals: int | None = 3) -> str:

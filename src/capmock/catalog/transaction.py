@@ -121,46 +121,53 @@ def _line(ctx: Ctx, serial: int, item: dict[str, Any]) -> dict[str, Any]:
     """One emitted line item from a fact item ({sku|itemCode, description, qty, rate,
     discount, id}); value and amount are computed."""
     qty, rate = float(item.get("qty", 1)), float(item.get("rate", 0.0))
-    value = round(qty * rate, 2)
     discount = round(float(item.get("discount", 0.0)), 2)
+    line_id = int(item.get("id") or ctx.ids.next("lineitem"))
+    code = str(item.get("sku") or item.get("itemCode") or f"SKU{ctx.fake.digits(7)}")
+    return _emitted(line_id, serial, code, str(item.get("description", "")), qty, rate, discount)
+
+
+def _emitted(
+    line_id: int, serial: int, code: str, description: str, qty: float, rate: float, disc: float
+) -> dict[str, Any]:
+    value = round(qty * rate, 2)
     return {
-        "id": int(item.get("id") or ctx.ids.next("lineitem")),
+        "id": line_id,
         "serial": serial,
-        "itemCode": str(item.get("sku") or item.get("itemCode") or f"SKU{ctx.fake.digits(7)}"),
-        "description": str(item.get("description", "")),
+        "itemCode": code,
+        "description": description,
         "qty": qty,
         "rate": rate,
         "value": value,
-        "discount": discount,
-        "amount": round(value - discount, 2),
+        "discount": disc,
+        "amount": round(value - disc, 2),
     }
 
 
 def _product(ctx: Ctx, product: tuple[str, str, int]) -> dict[str, Any]:
+    sku, description = _sku(ctx, product)
+    return {"sku": sku, "description": description}
+
+
+def _sku(ctx: Ctx, product: tuple[str, str, int]) -> tuple[str, str]:
+    """(item code, description) of one product in a random variant."""
     prefix, name, _ = product
     variant = ctx.rng.choice(VARIANTS)
-    return {
-        "sku": f"{prefix}-{ctx.fake.digits(6)}",
-        "description": f"{name} - {variant}" if variant else name,
-    }
+    return f"{prefix}-{ctx.fake.digits(6)}", f"{name} - {variant}" if variant else name
 
 
-def _random_items(ctx: Ctx, currency: str) -> list[dict[str, Any]]:
-    picks = ctx.rng.sample(PRODUCTS, ctx.rng.choice((1, 1, 2, 2, 3, 4, 5)))
-    items = []
+def _random_lines(ctx: Ctx, currency: str) -> list[dict[str, Any]]:
+    """A random basket, as emitted line items."""
+    rng = ctx.rng
+    picks = rng.sample(PRODUCTS, rng.choice((1, 1, 2, 2, 3, 4, 5)))
+    rows = []
     for product in picks:
-        qty = ctx.rng.choice((1, 1, 1, 2, 3))
+        qty = float(rng.choice((1, 1, 1, 2, 3)))
         rate = _price(ctx, product[2], currency)
-        pct = ctx.rng.choice((0, 0, 0, 5, 10, 20))
-        items.append(
-            {
-                **_product(ctx, product),
-                "qty": qty,
-                "rate": rate,
-                "discount": round(qty * rate * pct / 100, 2),
-            }
-        )
-    return items
+        pct = rng.choice((0, 0, 0, 5, 10, 20))
+        rows.append((*_sku(ctx, product), qty, rate, round(qty * rate * pct / 100, 2)))
+    next_id = ctx.ids.next
+    return [_emitted(next_id("lineitem"), n, *row) for n, row in enumerate(rows, 1)]
 
 
 def _split(ctx: Ctx, gross: float, discount: float) -> list[dict[str, Any]]:
@@ -213,7 +220,8 @@ def bill_items(ctx: Ctx, f: Facts) -> list[dict[str, Any]]:
             items = _split(ctx, *fixed)
         elif str(f.get("bill_type", "")).upper().endswith("RETURN"):
             items = _returned(ctx, f.get("original_bill") or {})
-    items = items or _random_items(ctx, currency)
+    if not items:
+        return _random_lines(ctx, currency)
     return [_line(ctx, n, item) for n, item in enumerate(items, 1)]
 
 

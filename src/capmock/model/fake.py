@@ -43,9 +43,16 @@ _ALNUM = string.ascii_letters + string.digits
 _ALNUM_BYTES = bytes.maketrans(
     bytes(range(256)), bytes(ord(_ALNUM[b * len(_ALNUM) // 256]) for b in range(256))
 )
-# uuid.UUID(int=x, version=4) clears these bits and sets the version/variant ones.
-_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
-_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+# UUIDs and 32-hex ids are made BATCH at a time from one buffer of random bytes, each byte
+# mapped to a hex digit (its low 4 bits) in C; Python only pops them off a list.
+BATCH = 64
+_HEX_DIGITS = b"0123456789abcdef"
+_HEX_BYTES = bytes.maketrans(bytes(range(256)), bytes(_HEX_DIGITS[b & 15] for b in range(256)))
+# a UUID's variant digit (8, 9, a or b) from a random hex digit
+_VARIANT = bytes.maketrans(_HEX_DIGITS, bytes(b"89ab"[i & 3] for i in range(16)))
+_DASHES = b"-" * BATCH
+_FOURS = b"4" * BATCH
 
 
 class FastRandom(random.Random):
@@ -57,7 +64,7 @@ class FastRandom(random.Random):
 
     def randint(self, a: int, b: int) -> int:
         n = b - a + 1
-        if n <= 0 or n.__class__ is not int or a.__class__ is not int:
+        if n.__class__ is not int or n <= 0:  # a float or an empty range: as the stdlib does
             return super().randint(a, b)
         k = n.bit_length()
         r = self.getrandbits(k)
@@ -97,15 +104,41 @@ class Fake:
         self.cities = [faker.city() for _ in range(POOL // 4)]
         self.companies = [faker.company() for _ in range(POOL // 4)]
         self.words = [faker.word() for _ in range(POOL)]
+        self._uuids: list[str] = []
+        self._hex32: list[str] = []
 
     # ---- identifiers --------------------------------------------------------------
     def uuid(self) -> str:
-        """A version-4 UUID string; the same as ``str(uuid.UUID(int=…, version=4))``."""
-        h = f"{(self.rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        """A random (version 4) UUID string."""
+        try:
+            return self._uuids.pop()
+        except IndexError:
+            self._uuids = self._uuid_batch()
+            return self._uuids.pop()
 
     def hex(self, n: int = 32) -> str:
+        if n == 32:  # request ids: one on every event
+            try:
+                return self._hex32.pop()
+            except IndexError:
+                self._hex32 = self._hex_batch(32).decode().split(",")[:-1]
+                return self._hex32.pop()
         return "%0*x" % (n, self.rng.getrandbits(4 * n))  # noqa: UP031 (cheaper than f"{:0{n}x}")
+
+    def _hex_batch(self, width: int) -> bytearray:
+        """BATCH runs of ``width`` random hex digits, each followed by a comma."""
+        size = (width + 1) * BATCH
+        raw = self.rng.getrandbits(8 * size).to_bytes(size, "little")
+        out = bytearray(raw.translate(_HEX_BYTES))
+        out[width :: width + 1] = b"," * BATCH
+        return out
+
+    def _uuid_batch(self) -> list[str]:
+        out = self._hex_batch(36)  # 8-4-4-4-12 digits and dashes
+        out[8::37] = out[13::37] = out[18::37] = out[23::37] = _DASHES
+        out[14::37] = _FOURS  # version
+        out[19::37] = out[19::37].translate(_VARIANT)
+        return out.decode().split(",")[:-1]
 
     def alnum(self, n: int = 10) -> str:
         """``n`` letters and digits: one random byte each, mapped onto the alphabet."""
