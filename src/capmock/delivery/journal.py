@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from capmock.delivery.types import Attempt, FaultNote, Final, Planned
 from capmock.errors import InputError
+from capmock.jsonio import dumps
 
 RUNS_DIR = Path(".capmock") / "runs"
 VERSION = 1
@@ -40,11 +41,8 @@ def default_journal_path(base: Path | str | None = None) -> Path:
     return folder / f"{stamp}.jsonl"
 
 
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
 def _dumps(record: dict[str, Any]) -> bytes:
-    return _encode(record).encode() + b"\n"
+    return dumps(record) + b"\n"
 
 
 class JournalWriter:

@@ -7,18 +7,16 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from capmock.envelope import unwrap
+from capmock.jsonio import dumps
 
 Outcome = Literal["delivered", "retrying", "failed-final", "duplicate"]
 Final = Literal["delivered", "failed-final", "pending"]
 Kind = Literal["send", "duplicate"]
 
 
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
 def serialise(payload: dict[str, Any]) -> bytes:
     """Compact UTF-8 JSON: the exact bytes every send of an event carries."""
-    return _encode(payload).encode("utf-8")
+    return dumps(payload)
 
 
 def _customer_id(data: Any) -> int | None:
