@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capmock.catalog.context import Ctx
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef
 from capmock.errors import UsageError, did_you_mean
 
 STYLES = ("flat", "wrapped")
@@ -41,13 +41,26 @@ def event_ids(ctx: Ctx, defn: EventDef, data: dict[str, Any]) -> dict[str, Any]:
     """The identity of one event: eventId, loyaltyEventId, refId, apiRequestId."""
     fake = ctx.fake
     loyalty_id = fake.alnum(10) if defn.loyalty_event_id else None
-    ref_value = defn.ref(data) if defn.ref else loyalty_id
+    request_id = fake.hex(32)
+    ref = defn.ref
+    if ref is None:
+        ref_value: Any = loyalty_id
+    elif ref == REQUEST_ID:
+        ref_value = request_id
+    elif ref == REQUEST_UUID:
+        ref_value = _uuid_shape(request_id)
+    else:
+        ref_value = ref(data)  # type: ignore[operator]
     return {
         "eventId": fake.uuid(),
         "loyaltyEventId": loyalty_id,
         "refId": f"{ctx.org.org_id}_{ref_value if ref_value is not None else -1}",
-        "apiRequestId": fake.hex(32),
+        "apiRequestId": request_id,
     }
+
+
+def _uuid_shape(h: str) -> str:
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def wrap(

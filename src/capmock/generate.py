@@ -47,14 +47,22 @@ class Generator:
         if start_ms is None:
             start_ms = DEFAULT_START_MS if seed is not None else int(time.time() * 1000)
         self.now_ms = start_ms
-
-    def context(self) -> Ctx:
         first = self.org.programs[0]
         program = first if first.is_default else self.org.default_program
+        c, s = self.customers[0], self.org.stores[0]
+        # one context, re-aimed at each event's customer, store and instant (see context())
+        self._ctx = Ctx(self.fake, self.org, c, s, self.ids, start_ms, self.options, program)
+
+    def context(self) -> Ctx:
+        """The rendering context of the next event: a random customer (in a random tier)
+        and store, now.  The same object every time: builders do not keep it."""
+        ctx = self._ctx
+        program = ctx.program
+        assert program is not None
         customer, tier, store = self._pick(program)
         customer.tiers[program.id] = tier.number
-        org, now = self.org, self.now_ms
-        return Ctx(self.fake, org, customer, store, self.ids, now, self.options, program)
+        ctx.customer, ctx.store, ctx.now_ms = customer, store, self.now_ms
+        return ctx
 
     def _pick(self, program: Program) -> tuple[Customer, Tier, Store]:
         """A customer, the tier they are in now and a store: one draw for the three."""

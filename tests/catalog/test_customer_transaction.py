@@ -39,6 +39,20 @@ def assert_totals_agree(body: dict[str, Any]) -> None:
         assert 0 <= i["discount"] <= i["value"]
     assert [i["serial"] for i in items] == list(range(1, len(items) + 1))
     assert len({i["id"] for i in items}) == len(items)
+    assert len({i["itemCode"].split("-")[0] for i in items}) == len(items)  # distinct products
+
+
+def test_random_baskets_vary_in_size_products_and_prices() -> None:
+    gen = capmock.Generator(11)
+    baskets = [gen.one("transactionAdded")["data"] for _ in range(300)]
+    for body in baskets:
+        assert_totals_agree(body)
+    sizes = {b["lineItemCount"] for b in baskets}
+    assert sizes == {1, 2, 3, 4, 5}
+    lines = [i for b in baskets for i in b["lineItems"]]
+    assert len({i["itemCode"].split("-")[0] for i in lines}) == len(transaction.PRODUCTS)
+    assert {i["qty"] for i in lines} == {1.0, 2.0, 3.0}
+    assert any(i["discount"] > 0 for i in lines) and any(i["discount"] == 0 for i in lines)
 
 
 # ---- customer ------------------------------------------------------------------------

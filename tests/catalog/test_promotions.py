@@ -3,6 +3,7 @@ made up without facts stay consistent (dates in order, ids agree, companions rig
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -280,3 +281,24 @@ def test_payloads_with_facts_validate(event: str) -> None:
     for tz in (True, False):
         p = payload(event, facts, tz_millis=tz)
         assert capmock.validate(p) == [], (event, tz)
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Kolkata", "Asia/Jakarta", "Europe/London", "America/New_York", "UTC"]
+)
+def test_local_datetime_matches_zoneinfo_across_offset_changes(zone: str) -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from capmock.catalog.cart_promotion import local_datetime
+
+    ctx = SimpleNamespace(org=SimpleNamespace(timezone=zone))
+    rng = random.Random(zone)
+    # random instants, and each second around the 2024 DST changes of London and New York
+    moments = [rng.randint(0, 2_000_000_000_000) for _ in range(2_000)]
+    for change_s in (1_711_846_800, 1_729_990_800, 1_710_054_000, 1_730_613_600):
+        moments += [(change_s + d) * 1000 + 123 for d in range(-3, 4)]
+    for ms in moments:
+        want = datetime.fromtimestamp(ms / 1000, UTC).astimezone(ZoneInfo(zone))
+        assert local_datetime(ctx, ms) == want.strftime("%Y-%m-%d %H:%M:%S"), ms  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ import pytest
 import capmock
 from capmock import catalog
 from capmock.catalog.context import Ctx, Options
+from capmock.envelope import Envelope
 
 SEEDS = range(1, 16)
 TARGET_VALUE = ("targetAchievedValueUpdated", "targetValueAchieved")
@@ -44,6 +45,26 @@ def ref_of(name: str, body: dict[str, Any]) -> Any:
     ref = catalog.get(name).ref
     assert ref is not None
     return ref(body)
+
+
+REQUEST_REFS = (*TARGET_VALUE, *UNIFIED, *LEVEL)
+
+
+@pytest.mark.parametrize("event", [*REQUEST_REFS, "singlePointsExpiryUpdated"])
+@pytest.mark.parametrize("style", ["flat", "wrapped"])
+def test_ref_id_carries_the_api_request_id(event: str, style: str) -> None:
+    payload = capmock.Generator(5, envelope=Envelope(style)).one(event)
+    core = payload.get("attributes", payload)
+    assert re.fullmatch(r"[0-9a-f]{32}", core["apiRequestId"])
+    assert core["refId"] == f"{core['orgId']}_{core['apiRequestId']}"
+
+
+@pytest.mark.parametrize("event", ["streakStart", "streakEnd"])
+def test_streak_run_ref_id_is_the_api_request_id_shaped_as_a_uuid(event: str) -> None:
+    payload = capmock.Generator(5).one(event)
+    org, ref = payload["refId"].split("_", 1)
+    assert org == str(payload["orgId"])
+    assert str(uuid.UUID(ref)) == ref and ref.replace("-", "") == payload["apiRequestId"]
 
 
 def iso_ms(stamp: str) -> int:
@@ -231,7 +252,6 @@ def test_made_up_target_values_are_consistent(seed: int) -> None:
     assert body["customerIdentifiers"]["customerId"] == c.customer.customer_id
     _, upd = render("targetAchievedValueUpdated", seed=seed)
     assert num(upd["currentEventTargetValue"]) > 0 and num(upd["achievedTargetValue"]) >= 0
-    assert re.fullmatch(r"[0-9a-f]{32}", ref_of("targetValueAchieved", body))
 
 
 @pytest.mark.parametrize(("event", "achieved"), [(UNIFIED[0], True), (UNIFIED[1], False)])
@@ -357,7 +377,6 @@ def test_streak_start_facts() -> None:
     assert start["descriptionOfTheStreak"] == "Visit 3 weeks in a row"
     rule = body["triggeringActivity"]["identifiers"][0]
     assert rule == {"key": "TargetRuleId", "value": str(body["targetDetails"]["id"])}
-    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", ref_of("streakStart", body))
 
 
 # ---- badgeEarned ---------------------------------------------------------------------

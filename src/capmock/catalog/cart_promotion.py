@@ -11,11 +11,12 @@ timezone standardisation each gets an epoch-ms ``…InMillis`` companion.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from capmock.catalog.common import customer_identifiers
-from capmock.catalog.context import DAY_MS, Ctx, Facts
+from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_datetime
 from capmock.catalog.fields import (
     DATETIME,
     INT,
@@ -99,8 +100,19 @@ def split(ctx: Ctx, total: float, parts: int) -> list[float]:
 
 
 def local_datetime(ctx: Ctx, ms: int) -> str:
-    zone = ZoneInfo(ctx.org.timezone)
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    """``YYYY-MM-DD HH:MM:SS`` of ``ms`` in the org's timezone."""
+    return utc_datetime(ms + _offset_ms(ctx.org.timezone, ms // QUARTER_HOUR_MS))
+
+
+QUARTER_HOUR_MS = 900_000  # zones change their UTC offset on quarter hours
+
+
+@lru_cache(maxsize=4096)
+def _offset_ms(zone: str, quarter: int) -> int:
+    """The UTC offset of ``zone`` during one quarter hour since the epoch, in ms."""
+    moment = datetime.fromtimestamp(quarter * QUARTER_HOUR_MS / 1000, UTC)
+    offset = moment.astimezone(ZoneInfo(zone)).utcoffset()
+    return int(offset.total_seconds() * 1000) if offset is not None else 0
 
 
 # ---- builders --------------------------------------------------------------------------

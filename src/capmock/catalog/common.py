@@ -7,7 +7,7 @@ from the events with ``ref("name")``.
 from __future__ import annotations
 
 import hashlib
-import marshal
+import uuid
 from typing import Any
 
 from capmock.catalog.context import Ctx
@@ -85,14 +85,13 @@ DEFS: dict[str, Node] = {
 # ---- builders ------------------------------------------------------------------------
 
 
-def digest(data: Any) -> str:
-    """32 hex digits that depend only on ``data`` (JSON-like values, in their order).
-
-    The stand-in for request ids Capillary draws server-side.  marshal format 0 has no
-    object references or string interning, so equal values give equal bytes — and it
-    is several times cheaper than ``json.dumps``.
-    """
-    return hashlib.md5(marshal.dumps(data, 0), usedforsecurity=False).hexdigest()
+def uuid5(namespace: uuid.UUID, name: str) -> str:
+    """``str(uuid.uuid5(namespace, name))`` without building UUID objects."""
+    h = bytearray(hashlib.sha1(namespace.bytes + name.encode()).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def customer_identifiers(ctx: Ctx, *, channel: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ In both samples the totals add up as regular + promotional + promised.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from capmock.catalog.context import Ctx, Facts
@@ -93,11 +94,21 @@ REVERSED = obj(
 # ---- helpers -----------------------------------------------------------------------------
 
 
-def org_currencies(ctx: Ctx) -> list[tuple[str, str]]:
+def org_currencies(ctx: Ctx) -> tuple[tuple[str, str], ...]:
     """The org's alternate currencies as (name, identifier): stable for an org."""
-    start = ctx.org.org_id % len(NAMES)
-    picked = [NAMES[start], NAMES[(start + 1) % len(NAMES)]]
-    return [(n, hashlib.sha1(f"{ctx.org.org_id}:{n}".encode()).hexdigest()[:6]) for n in picked]
+    return _org_currencies(ctx.org.org_id)
+
+
+@lru_cache(maxsize=256)
+def _org_currencies(org_id: int) -> tuple[tuple[str, str], ...]:
+    start = org_id % len(NAMES)
+    picked = (NAMES[start], NAMES[(start + 1) % len(NAMES)])
+    return tuple((n, _identifier(org_id, n)) for n in picked)
+
+
+@lru_cache(maxsize=1024)
+def _identifier(org_id: int, name: str) -> str:
+    return hashlib.sha1(f"{org_id}:{name}".encode()).hexdigest()[:6]
 
 
 def _currency_facts(ctx: Ctx, f: Facts) -> list[dict[str, Any]]:
@@ -111,7 +122,7 @@ def _identity(ctx: Ctx, c: dict[str, Any], i: int) -> dict[str, Any]:
     known = org_currencies(ctx)
     name, ident = known[i % len(known)]
     if c.get("name") and c["name"] != name:
-        ident = hashlib.sha1(f"{ctx.org.org_id}:{c['name']}".encode()).hexdigest()[:6]
+        ident = _identifier(ctx.org.org_id, c["name"])
     return {
         "alternateCurrencyName": c.get("name") or name,
         "alternateCurrencyIdentifier": c.get("identifier") or ident,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from capmock.catalog.common import customer_identifiers, entity_information
+from capmock.catalog.common import customer_identifiers, entity_information, uuid5
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import DATE, INT, STR, Node, obj, opt, ref
 from capmock.catalog.registry import EventDef
@@ -169,7 +169,7 @@ def _reminder_ref(data: dict[str, Any]) -> str:
         f"{data['customerIdentifiers']['customerId']}:{data['partnerProgramId']}:"
         f"{data['scheduledExpiryDate']}"
     )
-    return f"{uuid.uuid5(uuid.NAMESPACE_OID, key)}_b1"
+    return f"{uuid5(uuid.NAMESPACE_OID, key)}_b1"
 
 
 EVENTS: list[EventDef] = [

@@ -11,11 +11,11 @@ import uuid
 import zlib
 from typing import Any
 
-from capmock.catalog.common import customer_base, customer_identifiers, digest
+from capmock.catalog.common import customer_base, customer_identifiers, uuid5
 from capmock.catalog.context import DAY_MS, Ctx, Facts
 from capmock.catalog.fields import DATE, INT, NUM, STR, arr, obj, ref, req
 from capmock.catalog.points import DOMAIN, balances, earning_programs, head
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import REQUEST_ID, EventDef
 from capmock.model.entities import Customer
 
 
@@ -86,7 +86,7 @@ def build_points_expiry_reminder(ctx: Ctx, f: Facts) -> dict[str, Any]:
 def _reminder_ref(data: dict[str, Any]) -> str:
     """The sample's refId carries a UUID (the reminder job's); stable per customer and date."""
     key = f"{data['customerIdentifiers']['customerId']}:{data['scheduledExpiryDate']}"
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    return uuid5(uuid.NAMESPACE_URL, key)
 
 
 # ---- singlePointsExpiryUpdated -----------------------------------------------------------
@@ -129,11 +129,6 @@ def build_single_points_expiry_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
         **customer_base(ctx),
         "updatedPointsExpiry": [_expiry_update(ctx, dict(i), new) for i in items],
     }
-
-
-def _expiry_updated_ref(data: dict[str, Any]) -> str:
-    """Capillary's refId here is ``<orgId>_<apiRequestId>`` (32 hex); a stable stand-in."""
-    return digest(data)
 
 
 # ---- promisedToCurrentPointsConversion ---------------------------------------------------
@@ -322,7 +317,7 @@ EVENTS: list[EventDef] = [
         SINGLE_POINTS_EXPIRY_UPDATED,
         build_single_points_expiry_updated,
         "Expiry dates of individual points allocations changed.",
-        ref=_expiry_updated_ref,
+        ref=REQUEST_ID,  # refId is <orgId>_<apiRequestId>
         loyalty_event_id=False,
     ),
 ]

@@ -12,14 +12,21 @@ from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import Arr, Node, Nullable, Obj
 
 Builder = Callable[[Ctx, Facts], dict[str, Any]]
+Ref = Callable[[dict[str, Any]], Any]
+
+# ``EventDef.ref`` values for events whose refId is ``<orgId>_<apiRequestId>``: the
+# envelope's own apiRequestId, as drawn (32 hex digits) or in the 8-4-4-4-12 UUID shape.
+REQUEST_ID = "apiRequestId"
+REQUEST_UUID = "apiRequestId as UUID"
 
 
 @dataclass(frozen=True)
 class EventDef:
     """One Capillary event: its name, domain, body declaration and body builder.
 
-    ``ref`` picks the value after ``<orgId>_`` in ``refId`` from the built body; when None
-    the loyaltyEventId is used. ``loyalty_event_id`` says whether Capillary sends one.
+    ``ref`` picks the value after ``<orgId>_`` in ``refId`` from the built body, or is
+    REQUEST_ID / REQUEST_UUID (the event's apiRequestId); when None the loyaltyEventId
+    is used. ``loyalty_event_id`` says whether Capillary sends one.
     """
 
     name: str
@@ -27,7 +34,7 @@ class EventDef:
     data: Obj
     build: Builder
     description: str = ""
-    ref: Callable[[dict[str, Any]], Any] | None = None
+    ref: Ref | str | None = None
     loyalty_event_id: bool = True
 
     def render(self, ctx: Ctx, facts: Facts | None = None) -> dict[str, Any]:

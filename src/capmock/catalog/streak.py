@@ -11,6 +11,7 @@ Level events come with ``triggeringActivity.enteredBy`` ``{}`` (no id), which th
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -19,8 +20,8 @@ from capmock.catalog.common import DEFS as COMMON_DEFS
 from capmock.catalog.common import customer_identifiers
 from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_datetime
 from capmock.catalog.fields import DATETIME, INT, NUM, STR, Node, Obj, arr, obj, opt, ref, req
-from capmock.catalog.registry import EventDef
-from capmock.catalog.target import NUMSTR, num_str, request_ref, target_details
+from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef
+from capmock.catalog.target import NUMSTR, num_str, target_details
 
 DOMAIN = "streak"
 
@@ -40,6 +41,8 @@ DEFS: dict[str, Node] = {
 }
 
 STREAK_THEMES = ("Store Visit", "Coffee", "Weekend Shopping", "App Order", "Fitness Check-in")
+# the streak values of a streak's levels: 1-3 distinct values from 2-10, ascending
+LEVEL_SETS = {n: tuple(itertools.combinations(range(2, 11), n)) for n in (1, 2, 3)}
 
 # ---- helpers ---------------------------------------------------------------------------
 
@@ -47,7 +50,7 @@ STREAK_THEMES = ("Store Visit", "Coffee", "Weekend Shopping", "App Order", "Fitn
 def streak_info(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The streak and its target; facts: streak_id, streak_name, description, levels."""
     name = f.get("streak_name") or f"{ctx.rng.choice(STREAK_THEMES)} Streak"
-    levels = f.get("levels") or sorted(ctx.rng.sample(range(2, 11), ctx.rng.randint(1, 3)))
+    levels = f.get("levels") or ctx.rng.choice(LEVEL_SETS[ctx.rng.randint(1, 3)])
     target = target_details(ctx, {"target_name": name, "group_name": name, **f})
     if "period_name" not in f:
         target["targetPeriodName"] = f"Cycle_{ctx.rng.randint(1, 8)}"
@@ -70,12 +73,6 @@ def period(ctx: Ctx, f: Facts) -> tuple[str, str]:
     days = ctx.rng.choice((1, 7, 30))
     start = f.get("start") or ctx.date(-ctx.rng.randint(0, days - 1)) + " 00:00:00"
     return start, f.get("end") or _plus_days(start, days)
-
-
-def uuid_ref(data: dict[str, Any]) -> str:
-    """A uuid-shaped stand-in for the apiRequestId (streakStart/End refIds carry one)."""
-    h = request_ref(data)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _plus_days(start: str, days: int) -> str:
@@ -328,7 +325,7 @@ EVENTS: list[EventDef] = [
         STREAK_LEVEL,
         build_streak_level_achieved,
         "A customer reached a level of a streak.",
-        ref=request_ref,
+        ref=REQUEST_ID,
     ),
     EventDef(
         "streakLevelUnAchieved",
@@ -336,7 +333,7 @@ EVENTS: list[EventDef] = [
         STREAK_LEVEL,
         build_streak_level_unachieved,
         "A customer lost a streak level again (e.g. a returned purchase).",
-        ref=request_ref,
+        ref=REQUEST_ID,
     ),
     EventDef(
         "streakCustomerEnrolment",
@@ -362,7 +359,7 @@ EVENTS: list[EventDef] = [
         STREAK_START,
         build_streak_start,
         "A streak (cycle) started for a customer.",
-        ref=uuid_ref,
+        ref=REQUEST_UUID,
         loyalty_event_id=False,
     ),
     EventDef(
@@ -371,7 +368,7 @@ EVENTS: list[EventDef] = [
         STREAK_END,
         build_streak_end,
         "A streak (cycle) ended for a customer, with the levels achieved.",
-        ref=uuid_ref,
+        ref=REQUEST_UUID,
         loyalty_event_id=False,
     ),
 ]

@@ -10,9 +10,7 @@ The seeds also list "Target period start/end", "Target Value Updated", "Target
 enrollment" and "Target Period Completed" notifications, but document no payload or
 event name for them, so they are not in the catalog.
 
-``refId`` of these events is ``<orgId>_<apiRequestId>``; the envelope draws the
-apiRequestId itself, so :func:`request_ref` gives a stable 32-hex value of the same
-shape from the body.
+``refId`` of these events is ``<orgId>_<apiRequestId>`` (``ref=REQUEST_ID``).
 """
 
 from __future__ import annotations
@@ -20,10 +18,10 @@ from __future__ import annotations
 import calendar
 from typing import Any
 
-from capmock.catalog.common import customer_identifiers, digest, entered_by
+from capmock.catalog.common import customer_identifiers, entered_by
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, Scalar, arr, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import REQUEST_ID, EventDef
 
 DOMAIN = "target"
 
@@ -43,11 +41,6 @@ DEFS: dict[str, Node] = {
 
 
 # ---- shared helpers (also used by streak.py) -----------------------------------------
-
-
-def request_ref(data: dict[str, Any]) -> str:
-    """A 32-hex stand-in for the apiRequestId that these events' refId carries."""
-    return digest(data)
 
 
 def num_str(value: float, decimals: int | None = 3) -> str:
@@ -296,7 +289,7 @@ EVENTS: list[EventDef] = [
         build_target_achieved_value_updated,
         "A target's (milestone's) achieved value changed: a purchase raised it or a return "
         "(trigger ReturnBill) lowered it.",
-        ref=request_ref,
+        ref=REQUEST_ID,
         loyalty_event_id=False,
     ),
     EventDef(
@@ -305,7 +298,7 @@ EVENTS: list[EventDef] = [
         TARGET_VALUE,
         build_target_value_achieved,
         "A customer reached a target's (milestone's) defined value.",
-        ref=request_ref,
+        ref=REQUEST_ID,
         loyalty_event_id=False,
     ),
     EventDef(
@@ -314,7 +307,7 @@ EVENTS: list[EventDef] = [
         UNIFIED_TARGETS,
         build_unified_targets_achieved,
         "A customer met the achievement condition of a unified target group.",
-        ref=request_ref,
+        ref=REQUEST_ID,
     ),
     EventDef(
         "unifiedTargetsUnAchieved",
@@ -322,6 +315,6 @@ EVENTS: list[EventDef] = [
         UNIFIED_TARGETS,
         build_unified_targets_unachieved,
         "A customer no longer meets the achievement condition of a unified target group.",
-        ref=request_ref,
+        ref=REQUEST_ID,
     ),
 ]

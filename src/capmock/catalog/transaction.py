@@ -13,6 +13,7 @@ documented shape only.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from capmock.catalog.common import customer_identifiers, entered_by, triggering_activity
@@ -109,7 +110,12 @@ FX = {"INR": 1.0, "IDR": 190.0, "VND": 300.0, "USD": 0.012, "GBP": 0.0095, "AED"
 
 def _price(ctx: Ctx, base: float, currency: str) -> float:
     """A shelf price near ``base`` INR, in ``currency``, rounded the way shops price."""
-    x = base * ctx.rng.uniform(0.85, 1.25) * FX.get(currency, 1.0)
+    return _shop_price(base * ctx.rng.uniform(0.85, 1.25), currency)
+
+
+def _shop_price(inr: float, currency: str) -> float:
+    """``inr`` rupees in ``currency``, rounded the way shops price."""
+    x = inr * FX.get(currency, 1.0)
     if currency in ("IDR", "VND"):
         return float(max(1000, round(x, -3)))
     if currency == "INR":
@@ -156,18 +162,32 @@ def _sku(ctx: Ctx, product: tuple[str, str, int]) -> tuple[str, str]:
     return f"{prefix}-{ctx.fake.digits(6)}", f"{name} - {variant}" if variant else name
 
 
+# A random basket: how many lines, then per line a quantity and a discount percentage.
+BASKET_SIZES = (1, 1, 2, 2, 2, 3, 4, 5)
+QUANTITIES = (1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0)
+DISCOUNT_PCTS = (0, 0, 0, 0, 5, 10, 10, 20)
+# distinct products for a basket: a start and a step coprime with the number of products
+_STEPS = tuple(s for s in range(1, len(PRODUCTS)) if math.gcd(s, len(PRODUCTS)) == 1)
+
+
 def _random_lines(ctx: Ctx, currency: str) -> list[dict[str, Any]]:
-    """A random basket, as emitted line items."""
-    rng = ctx.rng
-    picks = rng.sample(PRODUCTS, rng.choice((1, 1, 2, 2, 3, 4, 5)))
-    rows = []
-    for product in picks:
-        qty = float(rng.choice((1, 1, 1, 2, 3)))
-        rate = _price(ctx, product[2], currency)
-        pct = rng.choice((0, 0, 0, 5, 10, 20))
-        rows.append((*_sku(ctx, product), qty, rate, round(qty * rate * pct / 100, 2)))
-    next_id = ctx.ids.next
-    return [_emitted(next_id("lineitem"), n, *row) for n, row in enumerate(rows, 1)]
+    """A random basket, as emitted line items: distinct products, each line drawn from
+    one 64-bit random number (quantity, discount, variant, sku digits, price)."""
+    rng, next_id, n_products = ctx.rng, ctx.ids.next, len(PRODUCTS)
+    pick = rng.getrandbits(32)
+    start, step = pick % n_products, _STEPS[(pick >> 8) % len(_STEPS)]
+    lines = []
+    for serial in range(1, BASKET_SIZES[pick >> 29] + 1):
+        prefix, name, base = PRODUCTS[(start + serial * step) % n_products]
+        r = rng.getrandbits(64)
+        # bits 0-2 quantity, 3-5 discount, 6-13 variant, 14-33 sku digits, 40-63 price
+        qty, variant = QUANTITIES[r & 7], VARIANTS[((r >> 6) & 0xFF) % len(VARIANTS)]
+        rate = _shop_price(base * (0.85 + 0.4 * ((r >> 40) / 0xFFFFFF)), currency)
+        discount = round(qty * rate * DISCOUNT_PCTS[(r >> 3) & 7] / 100, 2)
+        code = f"{prefix}-{100_000 + ((r >> 14) & 0xFFFFF) % 900_000}"
+        description = f"{name} - {variant}" if variant else name
+        lines.append(_emitted(next_id("lineitem"), serial, code, description, qty, rate, discount))
+    return lines
 
 
 def _split(ctx: Ctx, gross: float, discount: float) -> list[dict[str, Any]]:
