@@ -475,33 +475,30 @@ def basket(
 ) -> list[dict[str, Any]]:
     """Line items (facts form) for a bill the model decided: ``count`` products (random
     when None) whose values sum to ``gross`` and discounts to ``discount``."""
-    rng = fake.rng
-    n = max(1, min(count or rng.randint(1, 3), len(PRODUCTS)))
-    weights = [rng.uniform(1, 3) for _ in range(n)]
+    rng, n_products = fake.rng, len(PRODUCTS)
+    pick = rng.getrandbits(32)
+    n = max(1, min(count or 1 + pick % 3, n_products))
+    start, step = (pick >> 2) % n_products, _STEPS[(pick >> 10) % len(_STEPS)]
+    draws = [rng.getrandbits(32) for _ in range(n)]  # bits 0-1 quantity, 2-21 sku, 22-31 weight
+    weights = [1 + 2 * (r >> 22) / 1023 for r in draws]
     total = sum(weights)
     values = [round(gross * w / total, 2) for w in weights[:-1]]
     values.append(round(gross - sum(values), 2))
     discounts = [round(discount * w / total, 2) for w in weights[:-1]]
     discounts.append(round(discount - sum(discounts), 2))
     items = []
-    for (prefix, name, _), value, off in zip(
-        rng.sample(PRODUCTS, n), values, discounts, strict=True
-    ):
-        qty = rng.choice((1, 1, 1, 2)) if value >= 2 else 1
+    for i, r in enumerate(draws):
+        prefix, name, _ = PRODUCTS[(start + i * step) % n_products]
+        value = values[i]
+        qty = 2 if (r & 3) == 3 and value >= 2 else 1
         rate = round(value / qty, 2)
+        if round(rate * qty, 2) != value:  # odd cents: keep the sum exact with qty 1
+            qty, rate = 1, value
+        sku = f"{prefix}-{100_000 + ((r >> 2) & 0xFFFFF) % 900_000}"
         items.append(
-            {
-                "sku": f"{prefix}-{fake.digits(6)}",
-                "description": name,
-                "qty": qty,
-                "rate": rate,
-                "discount": off,
-                "value": round(rate * qty, 2),
-            }
+            {"sku": sku, "description": name, "qty": qty, "rate": rate, "discount": discounts[i]}
         )
-        if items[-1]["value"] != value:  # odd cents: keep the sum exact with qty 1
-            items[-1].update(qty=1, rate=value, value=value)
-    return [{k: v for k, v in item.items() if k != "value"} for item in items]
+    return items
 
 
 def items_amount(items: list[dict[str, Any]]) -> float:
