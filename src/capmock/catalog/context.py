@@ -93,15 +93,13 @@ class Ctx:
     ids: Ids
     now_ms: int
     options: Options = field(default_factory=Options)
-    program: Program | None = None
+    program: Program | None = None  # None: the org's default program
     rng: random.Random = field(init=False, repr=False, compare=False)  # fake.rng
+    prog: Program = field(init=False, repr=False, compare=False)  # the program, resolved
 
     def __post_init__(self) -> None:
         self.rng = self.fake.rng
-
-    @property
-    def prog(self) -> Program:
-        return self.program or self.org.default_program
+        self.prog = self.program or self.org.default_program
 
     def date(self, offset_days: int = 0) -> str:
         """A YYYY-MM-DD date relative to now (UTC)."""
