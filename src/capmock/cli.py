@@ -220,15 +220,19 @@ def schemas_check(directory: Path) -> None:
 @click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
 @boundary
 def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: bool) -> None:
-    """Print the events SCENARIO produces as JSON Lines, without sending anything."""
+    """Print the events SCENARIO produces as JSON Lines, without sending anything.
+
+    Each line is the exact body `capmock run` would POST for that event."""
+    from capmock.jsonio import dumps
     from capmock.scenario import load
     from capmock.scenario.player import Player
     from capmock.scenario.state import snapshot
 
     player = Player(load(scenario, seed=seed, envelope=envelope))
+    out = click.get_binary_stream("stdout")
     for payload in player.payloads():
         if not show_state:
-            click.echo(json.dumps(payload, ensure_ascii=False))
+            out.write(dumps(payload) + b"\n")
     if show_state:
         emit_json(snapshot(player), pretty=True)
 
