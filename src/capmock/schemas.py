@@ -9,8 +9,10 @@ Layout of ``schemas/`` (all draft 2020-12):
 
 The files are generated from the catalog declarations (``capmock schemas export``); a
 test fails when they are out of date.  For validation each (event, envelope) schema is
-bundled into one self-contained document and compiled once with ``fastjsonschema``;
-only a payload that fails is run through ``jsonschema`` to explain every problem.
+bundled into one self-contained document and compiled once into a Python predicate
+(:mod:`capmock.schemacompile`; ``fastjsonschema`` for a schema beyond its subset); only a
+payload that fails is run through ``jsonschema``, which explains every problem and has the
+last word.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from capmock import catalog
 from capmock.catalog.fields import INT, STR, Schema, nullable, obj, opt
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
+from capmock.schemacompile import Predicate, Unsupported, compile_predicate
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://capmock.dev/schemas/"
@@ -245,17 +248,21 @@ class Validator:
 
     def __init__(self, docs: dict[str, Schema] | None = None) -> None:
         self.docs = docs if docs is not None else documents()
-        self._fast: dict[tuple[str, str], Any] = {}
+        self._fast: dict[tuple[str, str], Predicate] = {}
         self._full: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
 
     def events(self) -> list[str]:
         return sorted(k[len("data/") : -5] for k in self.docs if k.startswith("data/"))
 
-    def fast(self, event: str, style: str) -> Any:
+    def fast(self, event: str, style: str) -> Predicate:
+        """``check(payload) -> bool`` for (event, style), compiled on first use and kept.
+
+        True means valid.  False is exact for JSON values; for other Python objects it
+        may mean only "not proven valid", so :meth:`validate` asks jsonschema then.
+        """
         key = (event, style)
         if key not in self._fast:
-            schema = bundle(self.docs, event, style)
-            self._fast[key] = fastjsonschema.compile(inline_refs(schema), use_formats=False)
+            self._fast[key] = _compile(bundle(self.docs, event, style))
         return self._fast[key]
 
     def full(self, event: str, style: str) -> jsonschema.Draft202012Validator:
@@ -272,6 +279,19 @@ class Validator:
         if not isinstance(payload, dict):
             return [Problem("$", f"expected a JSON object, got {type(payload).__name__}")]
         event, style, _ = unwrap(payload)
+        if event is None or style is None:
+            return self._unknown(event, style)
+        check = self._fast.get((event, style))
+        if check is None:
+            if problems := self._unknown(event, style):
+                return problems
+            check = self.fast(event, style)
+        if check(payload):
+            return []
+        return self.explain(payload, event, style)  # empty if only the fast path doubted it
+
+    def _unknown(self, event: str | None, style: str | None) -> list[Problem]:
+        """The problem when a payload names no event, or one with no schema."""
         where = "$.attributes.eventName" if style == "wrapped" else "$.eventName"
         if event is None:
             return [Problem(where, "no event name found", None, style)]
@@ -279,13 +299,25 @@ class Validator:
             guess = did_you_mean(event, self.events())
             hint = f" — did you mean '{guess}'?" if guess else ""
             return [Problem(where, f"unknown event '{event}'{hint}", event, style)]
-        assert style is not None
-        try:
-            self.fast(event, style)(payload)
-        except fastjsonschema.JsonSchemaValueException:
-            problems = self.explain(payload, event, style)
-            return problems or [Problem("$", "invalid", event, style)]
         return []
+
+
+def _compile(schema: Schema) -> Predicate:
+    """The generated predicate; fastjsonschema for a schema beyond the compiler's subset."""
+    try:
+        return compile_predicate(schema)
+    except Unsupported:
+        pass
+    validate = fastjsonschema.compile(inline_refs(schema), use_formats=False)
+
+    def check(payload: Any) -> bool:
+        try:
+            validate(payload)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return check
 
 
 @cache
