@@ -2,8 +2,9 @@
 
 generate+serialize builds each payload and serialises it with ``capmock.jsonio.dumps``
 (the bytes delivery sends). Baselines: the same with the standard library's ``json.dumps``,
-``json.dumps`` alone of already-built payloads, and jsonschema's own validator (what
-validation would cost without the compiled fast path). Rates are on this process's CPU
+``json.dumps`` alone of already-built payloads, and fastjsonschema (the
+compiled validator capmock used before its own predicates) and jsonschema's own validator
+(what validation would cost without any compiled fast path). Rates are on this process's CPU
 time (``time.process_time``), which other work on a busy machine does not inflate.
 
     python bench/generate.py [--n 20000]
@@ -17,12 +18,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from capmock import catalog
 from capmock.generate import Generator
 from capmock.jsonio import dumps
-from capmock.schemas import bundle, default_validator, documents
+from capmock.schemas import bundle, default_validator, documents, inline_refs
 
 
 def rate(n: int, seconds: float) -> float:
@@ -62,6 +64,15 @@ def main() -> None:
     val_rate = rate(n, time.process_time() - start)
 
     docs = documents()
+    fjs = {
+        e: fastjsonschema.compile(inline_refs(bundle(docs, e, "flat")), use_formats=False)
+        for e in events
+    }
+    start = time.process_time()
+    for p in payloads:
+        fjs[p["eventName"]](p)
+    fjs_rate = rate(n, time.process_time() - start)
+
     slow = {e: jsonschema.Draft202012Validator(bundle(docs, e, "flat")) for e in events}
     m = min(n, 2_000)
     start = time.process_time()
@@ -81,6 +92,10 @@ def main() -> None:
     )
     print(
         f"validate (compiled)        {val_rate:10.0f} events/s   (target >= 20000), invalid: {bad}"
+    )
+    print(
+        f"  baseline fastjsonschema  {fjs_rate:10.0f} events/s"
+        f"   speed-up {val_rate / fjs_rate:.1f}x"
     )
     print(
         f"  baseline jsonschema      {js_rate:10.0f} events/s   speed-up {val_rate / js_rate:.1f}x"
