@@ -126,11 +126,25 @@ def _shop_price(inr: float, currency: str) -> float:
 def _line(ctx: Ctx, serial: int, item: dict[str, Any]) -> dict[str, Any]:
     """One emitted line item from a fact item ({sku|itemCode, description, qty, rate,
     discount, id}); value and amount are computed."""
-    qty, rate = float(item.get("qty", 1)), float(item.get("rate", 0.0))
-    discount = round(float(item.get("discount", 0.0)), 2)
-    line_id = int(item.get("id") or ctx.ids.next("lineitem"))
-    code = str(item.get("sku") or item.get("itemCode") or f"SKU{ctx.fake.digits(7)}")
-    return _emitted(line_id, serial, code, str(item.get("description", "")), qty, rate, discount)
+    get = item.get
+    qty, rate = float(get("qty", 1)), float(get("rate", 0.0))
+    disc = round(float(get("discount", 0.0)), 2)
+    line_id = get("id")
+    line_id = int(line_id) if line_id else ctx.ids.next("lineitem")
+    code = get("sku") or get("itemCode")
+    code = str(code) if code else f"SKU{ctx.fake.digits(7)}"
+    value = round(qty * rate, 2)
+    return {
+        "id": line_id,
+        "serial": serial,
+        "itemCode": code,
+        "description": str(get("description", "")),
+        "qty": qty,
+        "rate": rate,
+        "value": value,
+        "discount": disc,
+        "amount": round(value - disc, 2),
+    }
 
 
 def _emitted(
