@@ -229,7 +229,7 @@ def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: 
     from capmock.scenario.state import snapshot
 
     player = Player(load(scenario, seed=seed, envelope=envelope))
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     for payload in player.payloads():
         if not show_state:
             out.write(dumps(payload) + b"\n")
