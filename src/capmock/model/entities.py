@@ -80,4 +80,7 @@ class Org:
 
     @property
     def default_program(self) -> Program:
-        return next((p for p in self.programs if p.is_default), self.programs[0])
+        for program in self.programs:  # a loop, not next(genexpr): read for every event
+            if program.is_default:
+                return program
+        return self.programs[0]

@@ -10,9 +10,21 @@ and no balance is ever negative. Redemptions take from the lots that expire firs
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from operator import attrgetter
 
 from capmock.errors import Rejected
+
+
+def cents(x: float) -> float:
+    """``round(x, 2)``, the same value; a whole number (as points nearly always are) is
+    given back as round would, without round's decimal conversion (~0.6 µs a call)."""
+    if x.__class__ is float and x.is_integer():
+        return x
+    return round(x, 2)
+
+
+_points = attrgetter("points")
 
 
 class InsufficientPoints(Rejected):
@@ -50,8 +62,10 @@ class Taken:
 
 @dataclass(slots=True)
 class Account:
-    lots: list[Lot] = field(default_factory=list)
-    promised: list[Promised] = field(default_factory=list)
+    # Tuples, replaced on change: a customer has a lot or two and seldom promised points,
+    # and a short tuple is smaller than a list (the empty one is shared).
+    lots: tuple[Lot, ...] = ()
+    promised: tuple[Promised, ...] = ()
     lifetime: float = 0.0
     redeemed: float = 0.0
     expired: float = 0.0
@@ -59,11 +73,11 @@ class Account:
 
     @property
     def current(self) -> float:
-        return round(sum(lot.points for lot in self.lots), 2)
+        return cents(sum(map(_points, self.lots)))
 
     @property
     def promised_total(self) -> float:
-        return round(sum(p.points for p in self.promised), 2)
+        return cents(sum(map(_points, self.promised)))
 
     # ---- earning --------------------------------------------------------------------
     def issue(
@@ -77,20 +91,21 @@ class Account:
     ) -> Lot:
         lot = Lot(kind, float(points), expiry_ms, now_ms, source, promotion_id)
         if points > 0:
-            self.lots.append(lot)
-            self.lifetime = round(self.lifetime + points, 2)
+            self.lots = (*self.lots, lot)
+            self.lifetime = cents(self.lifetime + points)
         return lot
 
     def promise(self, points: float, conversion_ms: int, source: str = "") -> Promised:
         promised = Promised(float(points), conversion_ms, source)
-        self.promised.append(promised)
+        self.promised = (*self.promised, promised)
         return promised
 
     def convert_promised(self, now_ms: int, expiry_ms: int) -> list[Promised]:
         """Move promised points whose date has come into regular lots."""
         due = [p for p in self.promised if p.conversion_ms <= now_ms]
+        if due:
+            self.promised = tuple(p for p in self.promised if p.conversion_ms > now_ms)
         for p in due:
-            self.promised.remove(p)
             self.issue("regular", p.points, now_ms, expiry_ms, p.source)
         return due
 
@@ -103,32 +118,32 @@ class Account:
         for lot in sorted(self.lots, key=lambda lot: (lot.expiry_ms, lot.issued_ms)):
             if left <= 1e-9:
                 break
-            amount = round(min(lot.points, left), 2)
-            lot.points = round(lot.points - amount, 2)
-            left = round(left - amount, 2)
+            amount = cents(min(lot.points, left))
+            lot.points = cents(lot.points - amount)
+            left = cents(left - amount)
             taken.append(Taken(lot, amount))
-        self.lots = [lot for lot in self.lots if lot.points > 1e-9]
+        self.lots = tuple([lot for lot in self.lots if lot.points > 1e-9])
         return taken
 
     def redeem(self, points: float) -> list[Taken]:
         taken = self._take(points)
-        self.redeemed = round(self.redeemed + points, 2)
+        self.redeemed = cents(self.redeemed + points)
         return taken
 
     def reverse_redemption(self, taken: list[Taken]) -> float:
         """Give back what a redemption took (into the same lots, same expiries)."""
         total = 0.0
         for t in taken:
-            t.lot.points = round(t.lot.points + t.points, 2)
+            t.lot.points = cents(t.lot.points + t.points)
             if t.lot not in self.lots:
-                self.lots.append(t.lot)
+                self.lots = (*self.lots, t.lot)
             total += t.points
-        self.redeemed = round(self.redeemed - total, 2)
-        return round(total, 2)
+        self.redeemed = cents(self.redeemed - total)
+        return cents(total)
 
     def transfer_out(self, points: float) -> list[Taken]:
         taken = self._take(points)
-        self.transferred_out = round(self.transferred_out + points, 2)
+        self.transferred_out = cents(self.transferred_out + points)
         return taken
 
     def reverse_issue(self, source: str, points: float) -> tuple[float, float]:
@@ -138,7 +153,7 @@ class Account:
         them — out of the rest of the balance; capped by the balance, so it never goes
         negative.
         """
-        points = min(round(points, 2), self.current)
+        points = min(cents(points), self.current)
         own = [lot for lot in self.lots if lot.source == source]
         rest = sorted(
             (lot for lot in self.lots if lot.source != source),
@@ -149,26 +164,26 @@ class Account:
         for lot in own + rest:
             if left <= 1e-9:
                 break
-            amount = round(min(lot.points, left), 2)
-            lot.points = round(lot.points - amount, 2)
-            left = round(left - amount, 2)
+            amount = cents(min(lot.points, left))
+            lot.points = cents(lot.points - amount)
+            left = cents(left - amount)
             if lot.kind == "promotional" and lot.source == source:
                 promotional += amount
             else:
                 regular += amount
-        self.lots = [lot for lot in self.lots if lot.points > 1e-9]
-        self.lifetime = round(self.lifetime - regular - promotional, 2)
-        return round(regular, 2), round(promotional, 2)
+        self.lots = tuple([lot for lot in self.lots if lot.points > 1e-9])
+        self.lifetime = cents(self.lifetime - regular - promotional)
+        return cents(regular), cents(promotional)
 
     def absorb(self, other: Account) -> None:
         """Take over another account's lots and totals (a customer merge)."""
-        self.lots += other.lots
-        self.promised += other.promised
-        self.lifetime = round(self.lifetime + other.lifetime, 2)
-        self.redeemed = round(self.redeemed + other.redeemed, 2)
-        self.expired = round(self.expired + other.expired, 2)
-        self.transferred_out = round(self.transferred_out + other.transferred_out, 2)
-        other.lots, other.promised = [], []
+        self.lots = (*self.lots, *other.lots)
+        self.promised = (*self.promised, *other.promised)
+        self.lifetime = cents(self.lifetime + other.lifetime)
+        self.redeemed = cents(self.redeemed + other.redeemed)
+        self.expired = cents(self.expired + other.expired)
+        self.transferred_out = cents(self.transferred_out + other.transferred_out)
+        other.lots, other.promised = (), ()
         other.lifetime = other.redeemed = other.expired = other.transferred_out = 0.0
 
     # ---- time -----------------------------------------------------------------------
@@ -176,8 +191,8 @@ class Account:
         """Lots whose expiry has passed; their points leave the balance."""
         gone = [lot for lot in self.lots if lot.expiry_ms <= now_ms]
         for lot in gone:
-            self.expired = round(self.expired + lot.points, 2)
-        self.lots = [lot for lot in self.lots if lot.expiry_ms > now_ms]
+            self.expired = cents(self.expired + lot.points)
+        self.lots = tuple([lot for lot in self.lots if lot.expiry_ms > now_ms])
         return gone
 
     def expiring(self, start_ms: int, end_ms: int) -> list[Lot]:

@@ -12,14 +12,17 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from capmock.catalog.context import DAY_MS
+from capmock.catalog.context import DAY_MS, day_str
 from capmock.errors import Rejected
+from capmock.model.customers import CustomerState
 from capmock.model.entities import Customer, Program
+from capmock.model.ledger import cents
 from capmock.model.world import Bill, Emission, Redemption, World
 
 
 def date_str(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+    """``YYYY-MM-DD`` (UTC) of an epoch-millisecond instant; each day formatted once."""
+    return day_str(ms // DAY_MS)
 
 
 def parse_date_ms(text: str) -> int:
@@ -104,28 +107,30 @@ def new_bill(
 ) -> Bill:
     store = world.store()
     tid = world.ids.next("transaction")
-    bill = Bill(
+    number = f"{store.external_id}-{world.fake.digits(8)}"
+    rounded = cents(amount)
+    facts = {
+        "transaction_id": tid,
+        "bill_number": number,
+        "amount": rounded,
+        "discount": cents(discount),
+        "gross_amount": cents(amount + discount),
+        "currency": world.org.currency,
+    }
+    if items:
+        facts["items"] = items
+    return Bill(
         transaction_id=tid,
-        bill_number=f"{store.external_id}-{world.fake.digits(8)}",
+        bill_number=number,
         customer_id=customer.customer_id,
-        amount=round(amount, 2),
+        amount=rounded,
         points=0.0,
         promotional=0.0,
         at_ms=world.now_ms,
         kind=kind,
         store=store,
+        facts=facts,
     )
-    bill.facts = {
-        "transaction_id": tid,
-        "bill_number": bill.bill_number,
-        "amount": bill.amount,
-        "discount": round(discount, 2),
-        "gross_amount": round(amount + discount, 2),
-        "currency": world.org.currency,
-    }
-    if items:
-        bill.facts["items"] = items
-    return bill
 
 
 def bill_trigger(bill: Bill) -> tuple[str, list[tuple[str, Any]]]:
@@ -142,36 +147,36 @@ def issue_for_bill(
 ) -> Emission:
     acc = world.account(customer, program)
     regular = points_for(program, bill.amount)
+    now_ms = world.now_ms
     expiry_ms = world.date(program.expiry_days)
+    number = bill.bill_number
     facts: dict[str, Any] = {
         "bill_id": bill.transaction_id,
-        "bill_number": bill.bill_number,
+        "bill_number": number,
         "trigger": bill_trigger(bill),
-        "expiry": _date(expiry_ms),
+        "expiry": date_str(expiry_ms),
     }
     if promised and regular > 0:
-        acc.promise(regular, world.date(program.promised_conversion_days), bill.bill_number)
+        acc.promise(regular, world.date(program.promised_conversion_days), number)
         facts |= {"regular": 0.0, "promised": regular}
         regular = 0.0
     else:
-        acc.issue("regular", regular, world.now_ms, expiry_ms, bill.bill_number)
+        acc.issue("regular", regular, now_ms, expiry_ms, number)
         facts["regular"] = regular
-    for promo in promotional:
-        acc.issue(
-            "promotional",
-            promo["promotionPoints"],
-            world.now_ms,
-            expiry_ms,
-            bill.bill_number,
-            promo.get("promotion_id"),
-        )
     bill.points += regular
-    bill.promotional += sum(p["promotionPoints"] for p in promotional)
-    facts["promotional"] = [
-        {k: v for k, v in p.items() if k != "promotion_id"} for p in promotional
-    ]
+    if promotional:
+        for promo in promotional:
+            points = promo["promotionPoints"]
+            acc.issue("promotional", points, now_ms, expiry_ms, number, promo.get("promotion_id"))
+        bill.promotional += sum(p["promotionPoints"] for p in promotional)
+        facts["promotional"] = [
+            {k: v for k, v in p.items() if k != "promotion_id"} for p in promotional
+        ]
+    else:
+        facts["promotional"] = []
     facts["points"] = regular + bill.promotional + (facts.get("promised") or 0.0)
-    facts |= world.balances(customer, program)
+    facts["current"] = acc.current
+    facts["lifetime"] = acc.lifetime
     return world.emission("pointsIssued", customer, facts, program)
 
 
@@ -180,10 +185,10 @@ def return_bill(
 ) -> tuple[Bill, list[Emission]]:
     """A return of all or part of ``bill``: the RETURN bill, reversed points, maybe a tier."""
     program = world.org.default_program
-    left = round(bill.amount - bill.returned, 2)
-    amount = left if amount is None else round(min(amount, left), 2)
+    left = cents(bill.amount - bill.returned)
+    amount = left if amount is None else cents(min(amount, left))
     share = amount / bill.amount if bill.amount else 0.0
-    bill.returned = round(bill.returned + amount, 2)
+    bill.returned = cents(bill.returned + amount)
     ret = new_bill(world, customer, amount, None, 0.0, "return")
     ret.bill_number = bill.bill_number
     ret.facts |= {
@@ -194,14 +199,14 @@ def return_bill(
     world.state(customer).spend -= amount
     acc = world.account(customer, program)
     regular, promotional = acc.reverse_issue(
-        bill.bill_number, round((bill.points + bill.promotional) * share, 2)
+        bill.bill_number, cents((bill.points + bill.promotional) * share)
     )
     out = [world.emission("transactionAdded", customer, ret.facts, program)]
     out[0].store = bill.store
     facts = {
         "regular": regular,
         "promotional": [promotional] if promotional else [],
-        "points": round(regular + promotional, 2),
+        "points": cents(regular + promotional),
         "bill_id": bill.transaction_id,
         "bill_number": bill.bill_number,
         **world.balances(customer, program),
@@ -234,7 +239,6 @@ def redeem(world: World, customer: Customer, points: float) -> tuple[Redemption,
         bill_number=f"RD{world.fake.digits(7)}",
         summary_id=world.ids.next("redemption"),
     )
-    world.redemptions[redemption.redemption_id] = redemption
     facts = {
         "points": float(points),
         "redemption_id": redemption.redemption_id,
@@ -253,12 +257,12 @@ def reverse_redemption(world: World, customer: Customer, redemption: Redemption)
     expired = sum(t.points for t in redemption.taken if t.lot.expiry_ms <= world.now_ms)
     live = [t for t in redemption.taken if t.lot.expiry_ms > world.now_ms]
     acc.reverse_redemption(live)
-    acc.redeemed = round(acc.redeemed - expired, 2)
-    acc.expired = round(acc.expired + expired, 2)
+    acc.redeemed = cents(acc.redeemed - expired)
+    acc.expired = cents(acc.expired + expired)
     redemption.reversed = True
     facts = {
         "points": redemption.points,
-        "expired": round(expired, 2),
+        "expired": cents(expired),
         "redemption_id": redemption.redemption_id,
         "summary_id": redemption.summary_id,
         **world.balances(customer, program),
@@ -291,7 +295,7 @@ def expire_due(world: World, customer: Customer, *, force: bool = False) -> list
     gone = acc.expire(world.now_ms)
     if not gone:
         return []
-    points = round(sum(lot.points for lot in gone), 2)
+    points = cents(sum(lot.points for lot in gone))
     facts = {
         "points": points,
         "expiry": _date(world.now_ms),
@@ -307,7 +311,7 @@ def expiry_reminder(world: World, customer: Customer, within_ms: int) -> Emissio
     lots = acc.expiring(world.now_ms, world.now_ms + within_ms)
     if not lots:
         raise Rejected("no points expire in that window: nothing to remind of")
-    points = round(sum(lot.points for lot in lots), 2)
+    points = cents(sum(lot.points for lot in lots))
     facts = {
         "points": points,
         "expiry": _date(min((lot.expiry_ms for lot in lots), default=world.now_ms + within_ms)),
@@ -335,8 +339,7 @@ def convert_promised(world: World, customer: Customer, *, force: bool = False) -
 # ---- time ------------------------------------------------------------------------------
 
 
-def _next_due(world: World, cid: int) -> int | None:
-    st = world.states.get(cid)
+def _next_due(st: CustomerState | None) -> int | None:
     if st is None:
         return None
     moments = [m for acc in st.accounts.values() if (m := acc.next_due_ms()) is not None]
@@ -345,10 +348,11 @@ def _next_due(world: World, cid: int) -> int | None:
 
 def _refresh(world: World) -> None:
     """Index the next due moment of every customer touched since the last look."""
-    for cid in world.touched:
-        moment = _next_due(world, cid)
+    for st in world.touched:
+        st.touched = False
+        moment = _next_due(st)
         if moment is not None:
-            heapq.heappush(world.due, (moment, cid))
+            heapq.heappush(world.due, (moment, st.customer.customer_id))
     world.touched.clear()
 
 
@@ -359,7 +363,7 @@ def advance(world: World, ms: int) -> Iterator[Emission]:
     _refresh(world)
     while world.due and world.due[0][0] <= until:
         moment, cid = heapq.heappop(world.due)
-        if _next_due(world, cid) != moment:
+        if _next_due(world.states.get(cid)) != moment:
             continue  # stale: the customer's ledger changed and was indexed again
         world.now_ms = max(world.now_ms, moment)
         customer = world.states[cid].customer

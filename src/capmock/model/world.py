@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capmock.catalog.context import DAY_MS, Facts, Ids
+from capmock.model.customers import Accounts, CustomerState
 from capmock.model.entities import Customer, Org, Program, Store
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account, Taken
@@ -36,7 +37,6 @@ class Bill:
     points: float  # regular points issued for it
     promotional: float
     at_ms: int
-    line_items: list[dict[str, Any]] = field(default_factory=list)
     returned: float = 0.0
     kind: str = "regular"
     store: Store | None = None
@@ -55,26 +55,6 @@ class Redemption:
     reversed: bool = False
 
 
-@dataclass(slots=True)
-class CustomerState:
-    customer: Customer
-    accounts: dict[int, Account] = field(default_factory=dict)  # program id -> ledger
-    spend: float = 0.0
-    visits: int = 0
-    enrolled: bool = False
-    active_promotions: dict[int, dict[str, Any]] = field(default_factory=dict)
-    coupons: dict[int, dict[str, Any]] = field(default_factory=dict)
-    cart_promotions: dict[int, dict[str, Any]] = field(default_factory=dict)
-    targets: dict[str, float] = field(default_factory=dict)
-    streaks: dict[str, int] = field(default_factory=dict)
-    badges: list[str] = field(default_factory=list)
-    rewards: list[dict[str, Any]] = field(default_factory=list)
-    partners: dict[str, dict[str, Any]] = field(default_factory=dict)
-    alternate: dict[str, float] = field(default_factory=dict)
-    card_status: str = "ACTIVE"
-    merged_into: int | None = None
-
-
 class World:
     """State plus a clock. Operations live in ``model.ops`` and return emissions."""
 
@@ -83,16 +63,17 @@ class World:
         self.org = org
         self.now_ms = start_ms
         self._last_ms = 0
-        # Customers whose ledgers may have changed, and a heap of (due moment, customer id)
-        # so that `wait` visits only customers with something due (see ops.advance).
-        self.touched: set[int] = set()
+        # Customers whose ledgers may have changed (each flagged ``touched``), and a heap of
+        # (due moment, customer id) so that `wait` visits only customers with something due
+        # (see ops.advance).
+        self.touched: list[CustomerState] = []
         self.due: list[tuple[int, int]] = []
         self.ids = Ids(fake)
         self.states: dict[int, CustomerState] = {}
-        self.redemptions: dict[str, Redemption] = {}
+        self._programs: list[Program] | None = None  # what _program_ids were read from
+        self._program_ids: tuple[int, ...] = ()
         self.promotions: dict[int, dict[str, Any]] = {}
         self.rewards: dict[int, dict[str, Any]] = {}
-        self.alternate_issues: dict[int, dict[str, Any]] = {}
 
     # ---- time -----------------------------------------------------------------------
     def tick(self) -> None:
@@ -104,14 +85,21 @@ class World:
 
     # ---- customers ------------------------------------------------------------------
     def state(self, customer: Customer) -> CustomerState:
-        self.touched.add(customer.customer_id)
         st = self.states.get(customer.customer_id)
         if st is None:
-            st = CustomerState(customer)
-            for program in self.org.programs:
-                st.accounts[program.id] = Account()
-            self.states[customer.customer_id] = st
+            st = self.states[customer.customer_id] = CustomerState(customer, self._accounts())
+        if not st.touched:
+            st.touched = True
+            self.touched.append(st)
         return st
+
+    def _accounts(self) -> Accounts:
+        """A new customer's ledgers, one per program; the tuple of program ids is shared."""
+        programs = self.org.programs
+        if programs is not self._programs or len(programs) != len(self._program_ids):
+            self._programs = programs
+            self._program_ids = tuple([program.id for program in programs])
+        return Accounts(self._program_ids)
 
     def account(self, customer: Customer, program: Program | None = None) -> Account:
         return self.state(customer).accounts[(program or self.org.default_program).id]
@@ -122,13 +110,11 @@ class World:
     def emission(
         self, event: str, customer: Customer | None, facts: Facts, program: Program | None = None
     ) -> Emission:
-        return Emission(event, customer, program or self.org.default_program, facts, self.stamp())
-
-    def stamp(self) -> int:
-        """A creation time for the next emission: strictly after the previous one, so the
-        events of one step keep Capillary's order in their createdAt as well."""
-        self._last_ms = max(self.now_ms, self._last_ms + self.fake.rng.randint(3, 40))
-        return self._last_ms
+        """An event now; its creation time strictly after the previous one's (3-40 ms on),
+        so the events of one step keep Capillary's order in their createdAt as well."""
+        at_ms = self._last_ms + self.fake.rng.randint(3, 40)
+        self._last_ms = at_ms = at_ms if at_ms > self.now_ms else self.now_ms
+        return Emission(event, customer, program or self.org.default_program, facts, at_ms)
 
     def balances(self, customer: Customer, program: Program | None = None) -> Facts:
         acc = self.account(customer, program)

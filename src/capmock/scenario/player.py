@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,8 @@ from capmock.model.factory import make_customer
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account
 from capmock.model.world import CustomerState, Emission, World
-from capmock.scenario import spec, steps_extra, steps_more  # noqa: F401 - register handlers
+from capmock.scenario import steps_extra, steps_more  # noqa: F401 - register handlers
+from capmock.scenario.compiled import ACT, CHOOSE, FOR_EACH, REPEAT, WAIT, Op, compile_step
 from capmock.scenario.loader import Scenario, build_org
 from capmock.scenario.steps import HANDLERS, Rejected
 from capmock.scenario.validate import duration_ms
@@ -54,23 +56,6 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
-def split_step(step: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(action, arguments) of a checked step, shorthand expanded."""
-    action = next(k for k in step if k in spec.STEPS)
-    definition = spec.STEPS[action]
-    raw = step[action]
-    if isinstance(raw, dict):
-        args = dict(raw)
-    elif raw is None:
-        args = {}
-    else:
-        args = {definition.primary: raw}
-    for k, v in step.items():
-        if k != action and k != "steps":
-            args[k] = v
-    return action, args
-
-
 class Player:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -93,7 +78,10 @@ class Player:
         self.named: dict[str, Customer] = {}
         self.crowds: dict[str, int] = {}
         self.emitted = 0
+        self._ctx: Ctx | None = None  # one rendering context, re-aimed at each emission
         self.step_expect: tuple[Any, str] | None = None  # the step whose events render now
+        self._ops: dict[int, Op] = {}  # id(step) -> the step, read (see scenario.compiled)
+        self._random = self.fake.rng.random
         self._declare_customers()
 
     def _declare_customers(self) -> None:
@@ -115,7 +103,7 @@ class Player:
 
     # ---- playing --------------------------------------------------------------------
     def emissions(self) -> Iterator[Emission | Checkpoint]:
-        yield from self.run(self.scenario.steps, None)
+        return self.run(self.scenario.steps, None)  # not `yield from`: one layer less
 
     def payloads(self) -> Iterator[dict[str, Any]]:
         for emission in self.emissions():
@@ -132,25 +120,40 @@ class Player:
             yield Rendered(self.render(emission), expect, where)
 
     def run(self, steps: list[Any], each: Customer | None) -> Iterator[Emission | Checkpoint]:
+        """Run ``steps``; acts and ``choose`` are done here, not in generators of their own,
+        as every emission passes up through each generator it was made under."""
+        ops = self._ops
         for step in steps:
-            yield from self.step(step, each)
+            op = ops.get(id(step)) or self._compile(step)
+            kind = op.kind
+            if kind == ACT:
+                emissions = self.act(op, each)
+                if emissions:
+                    self.step_expect = op.expect
+                    for emission in emissions:
+                        emission.envelope = op.style
+                        yield emission
+                    self.step_expect = None
+            elif kind == CHOOSE:
+                if op.cum is not None:
+                    assert op.branches is not None
+                    pick = bisect(op.cum, self._random() * op.total, 0, len(op.cum) - 1)
+                    if op.branches[pick]:
+                        yield from self.run(op.branches[pick], each)
+            elif kind == FOR_EACH:
+                for customer in self.crowd(op.step, op.args["customers"]):
+                    yield from self.run(op.steps, customer)
+            elif kind == REPEAT:
+                for _ in range(int(op.args["times"])):
+                    yield from self.run(op.steps, each)
+            elif kind == WAIT:
+                yield from self.world_wait(duration_ms(op.args["duration"]) or 0)
+            else:
+                yield self.checkpoint(op.step, op.args, each)
 
-    def step(self, step: dict[str, Any], each: Customer | None) -> Iterator[Emission | Checkpoint]:
-        action, args = split_step(step)
-        if action == "repeat":
-            for _ in range(int(args["times"])):
-                yield from self.run(step.get("steps") or [], each)
-        elif action == "for_each":
-            for customer in self.crowd(step, args["customers"]):
-                yield from self.run(step.get("steps") or [], customer)
-        elif action == "choose":
-            yield from self.choose(args["branches"], each)
-        elif action == "wait":
-            yield from self.world_wait(duration_ms(args["duration"]) or 0)
-        elif action == "check":
-            yield self.checkpoint(step, args, each)
-        else:
-            yield from self.act(step, action, args, each)
+    def _compile(self, step: dict[str, Any]) -> Op:
+        op = self._ops[id(step)] = compile_step(step)  # the Op keeps the step (and its id)
+        return op
 
     def crowd(self, step: dict[str, Any], name: str) -> Iterator[Customer]:
         if name in self.named:
@@ -159,56 +162,38 @@ class Player:
         for _ in range(self.crowds.get(name, 0)):
             yield self.new_customer()
 
-    def choose(self, branches: list[dict[str, Any]], each: Customer | None) -> Iterator[Emission]:
-        weights = [float(b.get("weight", 1)) for b in branches]
-        if sum(weights) <= 0:
-            return
-        branch = self.fake.rng.choices(branches, weights=weights, k=1)[0]
-        yield from self.run(branch.get("steps") or [], each)
-
     def world_wait(self, ms: int) -> Iterator[Emission]:
         from capmock.model import ops
 
         yield from ops.advance(self.world, ms)
 
-    def act(
-        self, step: dict[str, Any], action: str, args: dict[str, Any], each: Customer | None
-    ) -> Iterator[Emission]:
+    def act(self, op: Op, each: Customer | None) -> list[Emission]:
+        """Run one handler step; its emissions (none when a rejection was expected)."""
         self.world.tick()
-        expect_rejection = bool(args.pop("expect_rejection", False))
-        expect = args.pop("expect", None)
-        style = args.pop("envelope", None)
-        args.pop("note", None)
-        name = args.pop("as", None)
         try:
-            customer = self.customer(step, args, each)
-            emissions, result = HANDLERS[action](self, customer, args)
+            if op.customer is None and each is not None:
+                customer: Customer | None = each  # the loop's customer, as customer_for
+            else:
+                customer = self.customer_for(op.customer, each)
+            emissions, result = HANDLERS[op.action](self, customer, dict(op.call))
         except Rejected as refused:
-            if expect_rejection:
-                return
+            if op.reject:
+                return []
             raise self.located(
-                step,
-                action,
+                op.step,
+                op.action,
                 str(refused),
                 hint="add `expect_rejection: true` if the step is meant to be refused",
             ) from refused
         except ScenarioError:
             raise
         except CapmockError as err:
-            raise self.located(step, action, err.message, hint=err.hint) from err
-        if expect_rejection:
-            raise self.located(step, action, "expected a rejection, but the step succeeded")
-        if name:
-            self.refs[str(name)] = result
-        self.step_expect = None if expect is None else (expect, self.where(step, action))
-        for emission in emissions:
-            emission.envelope = style
-            yield emission
-        self.step_expect = None
-
-    def where(self, step: Any, action: str) -> str:
-        mark = mark_of(step, action)
-        return f"line {mark.line} ({action})" if mark else action
+            raise self.located(op.step, op.action, err.message, hint=err.hint) from err
+        if op.reject:
+            raise self.located(op.step, op.action, "expected a rejection, but the step succeeded")
+        if op.name:
+            self.refs[str(op.name)] = result
+        return emissions
 
     def checkpoint(self, step: Any, args: dict[str, Any], each: Customer | None) -> Checkpoint:
         name = args.get("customer")
@@ -257,7 +242,11 @@ class Player:
         )
 
     def customer(self, step: Any, args: dict[str, Any], each: Customer | None) -> Customer | None:
-        name = args.pop("customer", None)
+        return self.customer_for(args.pop("customer", None), each)
+
+    def customer_for(self, name: Any, each: Customer | None) -> Customer | None:
+        """Who a step's ``customer:`` names: the loop's customer for none (or ``each``),
+        else the only named customer, else the named one."""
         if name is None or name in ("each", "$each"):
             if each is not None:
                 return each
@@ -278,16 +267,12 @@ class Player:
     def render(self, emission: Emission) -> dict[str, Any]:
         defn = catalog.get(emission.event)
         customer = emission.customer or self.fallback_customer()
-        ctx = Ctx(
-            fake=self.fake,
-            org=self.org,
-            customer=customer,
-            store=emission.store or self.world.store(),
-            ids=self.world.ids,
-            now_ms=emission.at_ms,
-            options=self.options,
-            program=emission.program,
-        )
+        store = emission.store or self.world.store()
+        ctx = self._ctx
+        if ctx is None or ctx.org is not self.org:
+            ctx = self._ctx = Ctx(self.fake, self.org, customer, store, self.world.ids, 0)
+        ctx.options = self.options
+        ctx.aim(customer, store, emission.at_ms, emission.program)
         data = defn.render(ctx, emission.facts)
         if emission.overrides:
             deep_merge(data, emission.overrides)

@@ -34,17 +34,18 @@ def customer_state(player: Player, st: CustomerState) -> dict[str, Any]:
         "spend": round(st.spend, 2),
         "visits": st.visits,
         "programs": programs,
-        "promotions": {str(k): v for k, v in st.active_promotions.items()},
-        "coupons": list(st.coupons.values()),
+        "promotions": {str(k): v for k, v in st.peek("active_promotions").items()},
+        "coupons": list(st.peek("coupons").values()),
         "cartPromotions": [
-            {k: v for k, v in cp.items() if k != "kind"} for cp in st.cart_promotions.values()
+            {k: v for k, v in cp.items() if k != "kind"}
+            for cp in st.peek("cart_promotions").values()
         ],
-        "targets": st.targets,
-        "streaks": st.streaks,
-        "badges": st.badges,
-        "rewards": st.rewards,
-        "partners": st.partners,
-        "alternateCurrencies": st.alternate,
+        "targets": st.peek("targets"),
+        "streaks": st.peek("streaks"),
+        "badges": st.peek("badges"),
+        "rewards": st.peek("rewards"),
+        "partners": st.peek("partners"),
+        "alternateCurrencies": st.peek("alternate"),
         "card": st.card_status,
         "mergedInto": st.merged_into,
     }

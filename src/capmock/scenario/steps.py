@@ -57,13 +57,14 @@ def enrol(player: Player, customer: Customer | None, args: dict[str, Any]) -> Re
     st = player.world.state(c)
     if st.enrolled:
         raise Rejected(f"customer {c.customer_id} is already enrolled")
-    for key in ("first_name", "last_name", "mobile", "email"):
-        if key in args:
-            setattr(c, key, str(args[key]))
-    if "email" not in args and ("first_name" in args or "last_name" in args):
-        c.email = player.fake.email(c.first_name, c.last_name)
-    if "source" in args:
-        c.source = str(args["source"]).upper()
+    if args:  # a crowd's enrol has none
+        for key in ("first_name", "last_name", "mobile", "email"):
+            if key in args:
+                setattr(c, key, str(args[key]))
+        if "email" not in args and ("first_name" in args or "last_name" in args):
+            c.email = player.fake.email(c.first_name, c.last_name)
+        if "source" in args:
+            c.source = str(args["source"]).upper()
     st.enrolled = True
     return [player.world.emission("customerAdded", c, {"source": c.source})], c
 
@@ -138,21 +139,27 @@ def transact(player: Player, customer: Customer | None, args: dict[str, Any]) ->
 
 def consequences(player: Player, c: Customer, bill: Bill, promised: bool) -> list[Emission]:
     """What a purchase sets off: points, tier, promotions, targets, streaks."""
-    from capmock.scenario import steps_extra, steps_more
-
     world = player.world
     program = world.org.default_program
     st = world.state(c)
     st.spend += bill.amount
     st.visits += 1
-    earned, promotional = steps_more.promotions_on_bill(player, c, bill)
+    earned: list[Emission] = []
+    promotional: list[dict[str, Any]] = []
+    if world.promotions:
+        from capmock.scenario import steps_more
+
+        earned, promotional = steps_more.promotions_on_bill(player, c, bill)
     issued = ops.issue_for_bill(world, c, bill, program, promotional, promised)
     issued.store = bill.store
     out = [issued] if issued.facts["points"] > 0 else []  # no points, no pointsIssued
     out += ops.reassess_tier(world, c, program, allow_down=False, trigger=ops.bill_trigger(bill))
     out += earned
-    out += steps_extra.targets_on_bill(player, c, bill)
-    out += steps_extra.streaks_on_bill(player, c, bill)
+    if world.org.targets or world.org.streaks:
+        from capmock.scenario import steps_extra
+
+        out += steps_extra.targets_on_bill(player, c, bill)
+        out += steps_extra.streaks_on_bill(player, c, bill)
     return out
 
 
@@ -364,7 +371,6 @@ def issue_alternate(player: Player, customer: Customer | None, args: dict[str, A
         "amount": amount,
         "reversed": False,
     }
-    world.alternate_issues[issue["id"]] = issue
     facts = {
         "currencies": [
             {

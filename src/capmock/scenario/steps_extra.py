@@ -339,15 +339,15 @@ def streak_end(player: Player, customer: Customer | None, args: dict[str, Any]) 
 
 
 def streaks_on_bill(player: Player, c: Customer, bill: Bill) -> list[Emission]:
-    st = player.world.state(c)
+    streaks = player.world.state(c).peek("streaks")  # not made for a customer in none
     out = []
     for streak in player.org.streaks:
         name = str(streak["name"])
-        if name not in st.streaks:
+        if name not in streaks:
             continue
-        st.streaks[name] += 1
-        if st.streaks[name] in streak.get("levels", [3, 5]):
-            out.append(level_emission(player, c, streak, st.streaks[name], False))
+        streaks[name] += 1
+        if streaks[name] in streak.get("levels", [3, 5]):
+            out.append(level_emission(player, c, streak, streaks[name], False))
     return out
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from capmock.errors import CapmockError, Rejected, did_you_mean
 from capmock.model.entities import Customer
+from capmock.model.ops import date_str
 from capmock.model.world import Bill, Emission
 from capmock.scenario.steps import Result, handler, need
 
@@ -21,10 +22,7 @@ if TYPE_CHECKING:
 TYPES = ("GENERIC", "LOYALTY", "LOYALTY_EARNING")
 
 
-def _date(ms: int) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+_date = date_str
 
 
 def promotion_facts(player: Player, promo: dict[str, Any]) -> dict[str, Any]:
