@@ -136,3 +136,19 @@ def test_org_shapes_are_checked(tmp_path: Path, org: str, message: str) -> None:
     code, out = plan(tmp_path, org + "\n" + HEAD)
     assert code == 2
     assert message in out
+
+
+def test_several_problems_keep_each_message_located_once() -> None:
+    from capmock.errors import ScenarioError
+    from capmock.scenario.validate import ScenarioProblems
+
+    first = ScenarioError("unknown step 'transactt'", file="a.yaml", line=3, column=5,
+                          field="steps[0]", hint="did you mean 'transact'?")  # fmt: skip
+    second = ScenarioError("must be a number", file="a.yaml", line=9, column=7, field="amount")
+    err = ScenarioProblems([first, second])
+    assert err.message == "a.yaml:3:5: steps[0]: unknown step 'transactt'"
+    assert (err.file, err.line, err.column, err.field) == ("a.yaml", 3, 5, "steps[0]")
+    assert str(err).splitlines() == [
+        "a.yaml:3:5: steps[0]: unknown step 'transactt' — did you mean 'transact'?",
+        "a.yaml:9:7: amount: must be a number",
+    ]

@@ -9,7 +9,7 @@ from typing import Any
 from capmock import catalog
 from capmock.contract.expect import parse_expect
 from capmock.contract.template import PathError, parse_jsonpath, template_names
-from capmock.errors import ScenarioError, did_you_mean
+from capmock.errors import CapmockError, ScenarioError, did_you_mean
 from capmock.scenario import spec
 from capmock.scenario.yamlload import Located, key_mark, mark_of
 
@@ -354,14 +354,11 @@ class ScenarioProblems(ScenarioError):
     def __init__(self, problems: list[ScenarioError]) -> None:
         self.problems = problems
         first = problems[0]
-        super().__init__(
-            first.message,
-            file=first.file,
-            line=first.line,
-            column=first.column,
-            field=first.field,
-            hint=first.hint,
-        )
+        # the first problem's message is already located: take it (and where) as it is
+        CapmockError.__init__(self, first.message, hint=first.hint)
+        self.file, self.line, self.column, self.field = (
+            first.file, first.line, first.column, first.field,
+        )  # fmt: skip
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
