@@ -11,7 +11,7 @@ from bisect import bisect
 from pathlib import Path
 
 import pytest
-from helpers import play, scenario_file
+from helpers import only, play, scenario_file
 
 from capmock.model.customers import Accounts, CustomerState
 from capmock.model.factory import make_customer, make_org
@@ -83,6 +83,19 @@ def test_a_wait_indexes_each_touched_customer_once(tmp_path: Path) -> None:
     assert len(world.due) == 4  # one expiry each, from the first crowd
     assert len(world.touched) == 4  # the second crowd, not yet indexed
     assert {st.touched for st in world.states.values()} == {True, False}
+
+
+def test_waits_do_not_pile_up_due_entries(tmp_path: Path) -> None:
+    steps = [
+        {"enrol": "alice"},
+        {
+            "repeat": 40,
+            "steps": [{"transact": {"amount": 500, "customer": "alice"}}, {"wait": "1d"}],
+        },
+    ]
+    player, events = play(tmp_path, steps, customers={"alice": {}})
+    assert len(only(events, "pointsIssued")) == 40
+    assert len(player.world.due) == 1  # the first lot's expiry, indexed once
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,7 @@ class CustomerState:
         "accounts",
         "card_status",
         "customer",
+        "due_ms",  # the next due moment indexed in World.due (None: none)
         "enrolled",
         "extras",  # Extras, or None while none of them was used
         "merged_into",
@@ -124,6 +125,7 @@ class CustomerState:
         self.card_status = "ACTIVE"
         self.merged_into: int | None = None
         self.touched = False
+        self.due_ms: int | None = None
         self.extras: Extras | None = None
 
     def make_extras(self) -> Extras:

@@ -347,13 +347,19 @@ def _next_due(st: CustomerState | None) -> int | None:
 
 
 def _refresh(world: World) -> None:
-    """Index the next due moment of every customer touched since the last look."""
+    """Index the next due moment of every customer touched since the last look; a moment
+    already indexed is not pushed again, so the heap holds about one entry a customer."""
+    due = world.due
     for st in world.touched:
         st.touched = False
         moment = _next_due(st)
-        if moment is not None:
-            heapq.heappush(world.due, (moment, st.customer.customer_id))
+        if moment is not None and moment != st.due_ms:
+            heapq.heappush(due, (moment, st.customer.customer_id))
+        st.due_ms = moment
     world.touched.clear()
+    if len(due) > 2 * len(world.states) + 64:  # mostly stale entries: keep the live ones
+        world.due = [(st.due_ms, cid) for cid, st in world.states.items() if st.due_ms is not None]
+        heapq.heapify(world.due)
 
 
 def advance(world: World, ms: int) -> Iterator[Emission]:
@@ -363,10 +369,12 @@ def advance(world: World, ms: int) -> Iterator[Emission]:
     _refresh(world)
     while world.due and world.due[0][0] <= until:
         moment, cid = heapq.heappop(world.due)
-        if _next_due(world.states.get(cid)) != moment:
+        st = world.states.get(cid)
+        if st is None or _next_due(st) != moment:
             continue  # stale: the customer's ledger changed and was indexed again
+        st.due_ms = None  # this entry is used up; _refresh indexes what comes next
         world.now_ms = max(world.now_ms, moment)
-        customer = world.states[cid].customer
+        customer = st.customer
         yield from convert_promised(world, customer)
         yield from expire_due(world, customer)
         _refresh(world)

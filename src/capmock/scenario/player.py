@@ -81,7 +81,6 @@ class Player:
         self._ctx: Ctx | None = None  # one rendering context, re-aimed at each emission
         self.step_expect: tuple[Any, str] | None = None  # the step whose events render now
         self._ops: dict[int, Op] = {}  # id(step) -> the step, read (see scenario.compiled)
-        self._random = self.fake.rng.random
         self._declare_customers()
 
     def _declare_customers(self) -> None:
@@ -137,7 +136,8 @@ class Player:
             elif kind == CHOOSE:
                 if op.cum is not None:
                     assert op.branches is not None
-                    pick = bisect(op.cum, self._random() * op.total, 0, len(op.cum) - 1)
+                    draw = self.fake.rng.random()  # as rng.choices(branches, weights) draws
+                    pick = bisect(op.cum, draw * op.total, 0, len(op.cum) - 1)
                     if op.branches[pick]:
                         yield from self.run(op.branches[pick], each)
             elif kind == FOR_EACH:
