@@ -47,9 +47,7 @@ class Generator:
         if start_ms is None:
             start_ms = DEFAULT_START_MS if seed is not None else int(time.time() * 1000)
         self.now_ms = start_ms
-        first = self.org.programs[0]
-        program = first if first.is_default else self.org.default_program
-        c, s = self.customers[0], self.org.stores[0]
+        program, c, s = self.org.default_program, self.customers[0], self.org.stores[0]
         # one context, re-aimed at each event's customer, store and instant (see context())
         self._ctx = Ctx(self.fake, self.org, c, s, self.ids, start_ms, self.options, program)
 

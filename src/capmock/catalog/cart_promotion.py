@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from capmock.catalog.common import customer_identifiers
+from capmock.catalog.common import apportion, customer_identifiers
 from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_datetime
 from capmock.catalog.fields import (
     DATETIME,
@@ -93,10 +93,7 @@ def promotion_id(ctx: Ctx, f: Facts) -> str:
 
 def split(ctx: Ctx, total: float, parts: int) -> list[float]:
     """``total`` in ``parts`` shares (2 decimals) that add up to it exactly."""
-    weights = [ctx.rng.uniform(1, 3) for _ in range(parts)]
-    shares = [round(total * w / sum(weights), 2) for w in weights]
-    shares[-1] = round(total - sum(shares[:-1]), 2)
-    return shares
+    return apportion(total, [ctx.rng.uniform(1, 3) for _ in range(parts)])
 
 
 def local_datetime(ctx: Ctx, ms: int) -> str:

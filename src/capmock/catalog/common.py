@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from capmock.catalog.context import Ctx
@@ -83,6 +84,15 @@ DEFS: dict[str, Node] = {
 
 
 # ---- builders ------------------------------------------------------------------------
+
+
+def apportion(total: float, weights: Sequence[float]) -> list[float]:
+    """``total`` in shares (2 decimals) proportional to ``weights`` that add up to it
+    exactly: the last share takes what rounding left."""
+    whole = sum(weights)
+    shares = [round(total * w / whole, 2) for w in weights[:-1]]
+    shares.append(round(total - sum(shares), 2))
+    return shares
 
 
 def uuid5(namespace: uuid.UUID, name: str) -> str:

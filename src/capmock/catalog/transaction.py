@@ -16,7 +16,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from capmock.catalog.common import customer_identifiers, entered_by, triggering_activity
+from capmock.catalog.common import (
+    apportion,
+    customer_identifiers,
+    entered_by,
+    triggering_activity,
+)
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, Obj, arr, enum, obj, opt, ref, req
 from capmock.catalog.registry import EventDef
@@ -133,18 +138,7 @@ def _line(ctx: Ctx, serial: int, item: dict[str, Any]) -> dict[str, Any]:
     line_id = int(line_id) if line_id else ctx.ids.next("lineitem")
     code = get("sku") or get("itemCode")
     code = str(code) if code else f"SKU{ctx.fake.digits(7)}"
-    value = round(qty * rate, 2)
-    return {
-        "id": line_id,
-        "serial": serial,
-        "itemCode": code,
-        "description": str(get("description", "")),
-        "qty": qty,
-        "rate": rate,
-        "value": value,
-        "discount": disc,
-        "amount": round(value - disc, 2),
-    }
+    return _emitted(line_id, serial, code, str(get("description", "")), qty, rate, disc)
 
 
 def _emitted(
@@ -208,11 +202,7 @@ def _split(ctx: Ctx, gross: float, discount: float) -> list[dict[str, Any]]:
     """Items (qty 1) whose values sum to ``gross`` and discounts to ``discount``."""
     n = ctx.rng.randint(1, 3) if gross > 0 else 1
     weights = [ctx.rng.uniform(1, 3) for _ in range(n)]
-    share = [w / sum(weights) for w in weights]
-    values = [round(gross * s, 2) for s in share[:-1]]
-    values.append(round(gross - sum(values), 2))
-    discounts = [round(discount * s, 2) for s in share[:-1]]
-    discounts.append(round(discount - sum(discounts), 2))
+    values, discounts = apportion(gross, weights), apportion(discount, weights)
     picks = ctx.rng.sample(PRODUCTS, n)
     return [
         {**_product(ctx, p), "qty": 1, "rate": v, "discount": d}
@@ -495,11 +485,7 @@ def basket(
     start, step = (pick >> 2) % n_products, _STEPS[(pick >> 10) % len(_STEPS)]
     draws = [rng.getrandbits(32) for _ in range(n)]  # bits 0-1 quantity, 2-21 sku, 22-31 weight
     weights = [1 + 2 * (r >> 22) / 1023 for r in draws]
-    total = sum(weights)
-    values = [round(gross * w / total, 2) for w in weights[:-1]]
-    values.append(round(gross - sum(values), 2))
-    discounts = [round(discount * w / total, 2) for w in weights[:-1]]
-    discounts.append(round(discount - sum(discounts), 2))
+    values, discounts = apportion(gross, weights), apportion(discount, weights)
     items = []
     for i, r in enumerate(draws):
         prefix, name, _ = PRODUCTS[(start + i * step) % n_products]

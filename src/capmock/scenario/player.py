@@ -270,8 +270,8 @@ class Player:
         store = emission.store or self.world.store()
         ctx = self._ctx
         if ctx is None or ctx.org is not self.org:
-            ctx = self._ctx = Ctx(self.fake, self.org, customer, store, self.world.ids, 0)
-        ctx.options = self.options
+            ids, options = self.world.ids, self.options
+            ctx = self._ctx = Ctx(self.fake, self.org, customer, store, ids, 0, options)
         ctx.aim(customer, store, emission.at_ms, emission.program)
         data = defn.render(ctx, emission.facts)
         if emission.overrides:
