@@ -1,4 +1,4 @@
-"""Unit tests for the seed-sample repair rules in tests/seedrepair.py."""
+"""Unit tests for the seed-sample repair rules in tools/seedrepair.py."""
 
 from __future__ import annotations
 

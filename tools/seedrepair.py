@@ -10,7 +10,7 @@ This module finds every sample, repairs it by rule (never by hand), records
 each change, classifies the envelope (``flat`` / ``wrapped`` / ``other``) and
 writes the repaired samples plus a manifest, a repair log and an event index::
 
-    python tests/seedrepair.py /work/shared/seeds tests/seed_samples
+    python tools/seedrepair.py /work/shared/seeds tests/seed_samples
 
 Standard library only; the output is deterministic.
 """

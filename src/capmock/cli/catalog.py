@@ -1,47 +1,21 @@
-"""The ``capmock`` command line. Errors are caught here, at the boundary, and only here."""
+"""Catalog, schema and scenario commands: events, generate, validate, schemas, plan, scenarios."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from capmock import catalog
 from capmock.catalog.context import Options
+from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES, Envelope
-from capmock.errors import CapmockError, InputError
+from capmock.errors import InputError
 from capmock.generate import Generator
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def boundary(func: F) -> F:
-    """Turn a CapmockError into one line on stderr and its exit code; never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CapmockError as err:
-            click.echo(f"capmock: error: {err}", err=True)
-            sys.exit(err.exit_code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def emit_json(obj: Any, *, pretty: bool) -> None:
-    click.echo(json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="capmock")
-def main() -> None:
-    """Mock Capillary loyalty events: generate, validate, plan, deliver, check."""
 
 
 @main.command("events")
@@ -255,12 +229,3 @@ def scenarios_cmd(as_json: bool) -> None:
     for r in rows:
         first = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
         click.echo(f"{r['name']:<{width}}  {first}")
-
-
-# Commands defined in sibling modules register themselves on `main` when imported.
-from capmock import (  # noqa: E402
-    cli_check,  # noqa: F401
-    cli_delivery,  # noqa: F401
-    cli_serve,  # noqa: F401
-    cli_soak,  # noqa: F401
-)

@@ -8,31 +8,60 @@ from types import FrameType
 
 import click
 
-from capmock.cli import boundary, main
+from capmock.cli.base import boundary, main
 from capmock.errors import UsageError
 
 
 @main.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="0: any free port.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to bind; 0.0.0.0 for every interface (e.g. in Docker).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="0: any free port.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind; 0.0.0.0 for every interface (e.g. in Docker).",
+)
 @click.option("--target", help="Default webhook URL (else the built-in sink /sink/default).")
-@click.option("--scenario", help="Scenario file (or bundled name) to offer first and play "
-                                 "into the model at start.")
-@click.option("--ui-password", envvar="CAPMOCK_UI_PASSWORD",
-              help="Protect the page and /api/ with Basic auth (any user name).")
-@click.option("--api-user", envvar="CAPMOCK_API_USER",
-              help="Credentials the mock Capillary APIs demand (Basic, or a token).")
+@click.option(
+    "--scenario",
+    help="Scenario file (or bundled name) to offer first and play into the model at start.",
+)
+@click.option(
+    "--ui-password",
+    envvar="CAPMOCK_UI_PASSWORD",
+    help="Protect the page and /api/ with Basic auth (any user name).",
+)
+@click.option(
+    "--api-user",
+    envvar="CAPMOCK_API_USER",
+    help="Credentials the mock Capillary APIs demand (Basic, or a token).",
+)
 @click.option("--api-password", envvar="CAPMOCK_API_PASSWORD")
-@click.option("--allow-target", multiple=True,
-              help="Deliver only to URLs starting with this (repeatable; default: any).")
-@click.option("--threads", type=click.IntRange(4, 256), default=16, show_default=True,
-              help="Request threads.")
+@click.option(
+    "--allow-target",
+    multiple=True,
+    help="Deliver only to URLs starting with this (repeatable; default: any).",
+)
+@click.option(
+    "--threads", type=click.IntRange(4, 256), default=16, show_default=True, help="Request threads."
+)
 @boundary
-def serve_cmd(port: int, host: str, target: str | None, scenario: str | None,
-              ui_password: str | None, api_user: str | None, api_password: str | None,
-              allow_target: tuple[str, ...], threads: int) -> None:
+def serve_cmd(
+    port: int,
+    host: str,
+    target: str | None,
+    scenario: str | None,
+    ui_password: str | None,
+    api_user: str | None,
+    api_password: str | None,
+    allow_target: tuple[str, ...],
+    threads: int,
+) -> None:
     """Everything Capillary would be for a consumer, locally: open the page it prints."""
     from capmock.delivery.sender import check_target
     from capmock.server.hub import ServeConfig
@@ -42,10 +71,17 @@ def serve_cmd(port: int, host: str, target: str | None, scenario: str | None,
         raise UsageError("--api-user and --api-password go together")
     if target:
         check_target(target)
-    config = ServeConfig(host=host, port=port, target=target, scenario=scenario,
-                         ui_password=ui_password or None, api_user=api_user,
-                         api_password=api_password, allow_targets=allow_target,
-                         threads=threads)
+    config = ServeConfig(
+        host=host,
+        port=port,
+        target=target,
+        scenario=scenario,
+        ui_password=ui_password or None,
+        api_user=api_user,
+        api_password=api_password,
+        allow_targets=allow_target,
+        threads=threads,
+    )
     try:
         server, app = make_server(config)
     except OSError as err:
@@ -55,8 +91,10 @@ def serve_cmd(port: int, host: str, target: str | None, scenario: str | None,
     click.echo(f"capmock serving on http://{host}:{hub.port}/ (waitress)")
     click.echo(f"  page       {base}/")
     click.echo(f"  API        {base}/api/   OpenAPI {base}/openapi.json")
-    click.echo(f"  Capillary  {base}/v2/customers/lookup…   token {base}/v3/oauth/token/generate"
-               + ("   (credentials required)" if hub.api_auth.enabled else ""))
+    click.echo(
+        f"  Capillary  {base}/v2/customers/lookup…   token {base}/v3/oauth/token/generate"
+        + ("   (credentials required)" if hub.api_auth.enabled else "")
+    )
     click.echo(f"  sink       {base}/sink/<name>   default target {hub.default_target}")
     signal.signal(signal.SIGTERM, _interrupt)  # docker stop: shut down like Ctrl-C
     try:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from capmock.cli import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main
 from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES

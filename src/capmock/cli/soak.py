@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from capmock.cli import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES
 
 SOAK_FLAGS = (

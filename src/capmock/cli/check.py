@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from capmock.cli import boundary, emit_json, main
-from capmock.cli_delivery import delivery_flags, pop_flags, report_flags, write_reports
+from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.delivery import delivery_flags, pop_flags, report_flags, write_reports
 from capmock.contract.suite import CHECKS
 from capmock.envelope import STYLES
 from capmock.errors import UsageError, did_you_mean
@@ -24,8 +24,9 @@ def _names(text: str | None, known: Any, what: str) -> frozenset[str] | None:
     for name in sorted(names):
         if name not in known:
             guess = did_you_mean(name, known)
-            raise UsageError(f"unknown {what} '{name}'",
-                             hint=f"did you mean '{guess}'?" if guess else None)
+            raise UsageError(
+                f"unknown {what} '{name}'", hint=f"did you mean '{guess}'?" if guess else None
+            )
     return names
 
 
@@ -37,8 +38,10 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
 
     given = [f"--{k.replace('_', '-')}" for k in FAULT_FLAGS if flags.get(k) not in (None, ())]
     if given:
-        raise UsageError(f"{', '.join(given)}: check applies its own faults, one check at a time",
-                         hint="use `capmock run` to deliver a scenario with faults")
+        raise UsageError(
+            f"{', '.join(given)}: check applies its own faults, one check at a time",
+            hint="use `capmock run` to deliver a scenario with faults",
+        )
     kwargs = {k: v for k, v in flags.items() if k not in FAULT_FLAGS and v not in (None, ())}
     tuned = any(k in kwargs for k in TUNING)
     kwargs.setdefault("retry", "custom" if tuned else "none")
@@ -48,15 +51,27 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
 
 
 @main.command("check")
-@click.option("--target", required=True,
-              help="Webhook URL, or wsgi:module:app[/path] to serve a WSGI app in-process.")
+@click.option(
+    "--target",
+    required=True,
+    help="Webhook URL, or wsgi:module:app[/path] to serve a WSGI app in-process.",
+)
 @click.option("--envelope", type=click.Choice(STYLES), default="flat", show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True,
-              help="Seeds the events (customer ids and eventIds are fresh every run).")
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Seeds the events (customer ids and eventIds are fresh every run).",
+)
 @click.option("--events", help="Comma-separated events the consumer subscribes to (default all).")
 @click.option("--only", help=f"Comma-separated checks: {', '.join(CHECKS)}.")
-@click.option("--within", default="5s", show_default=True,
-              help="How long the consumer's state may take to settle or agree.")
+@click.option(
+    "--within",
+    default="5s",
+    show_default=True,
+    help="How long the consumer's state may take to settle or agree.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON on stdout.")
 @click.option("--quiet", is_flag=True, help="Only the failures and the verdict.")
 @report_flags
@@ -94,14 +109,22 @@ def check_cmd(
     with serving(target) as url:
         endpoint = StateEndpoint.parse(state, target=url, headers=state_header) if state else None
         config = SuiteConfig(
-            url, options=options, retrying=retrying, state=endpoint, envelope=envelope,
-            seed=seed, within=duration(within, "--within"), events=subscribed,
+            url,
+            options=options,
+            retrying=retrying,
+            state=endpoint,
+            envelope=envelope,
+            seed=seed,
+            within=duration(within, "--within"),
+            events=subscribed,
             only=tuple(c for c in CHECKS if c in checks),
             on_case=(lambda case: click.echo(case.describe())) if live else None,
         )
         if live:
-            click.echo(f"capmock check {url}" + (f"  (state {endpoint.template})"
-                                                 if endpoint else "  (no --state)"))
+            click.echo(
+                f"capmock check {url}"
+                + (f"  (state {endpoint.template})" if endpoint else "  (no --state)")
+            )
         report = run_suite(config)
     write_reports(report, junit, report_json, summary_md)
     if as_json:

@@ -1,0 +1,39 @@
+"""The ``capmock`` group, and the one place where errors become exit codes: ``boundary``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from capmock.errors import CapmockError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def boundary(func: F) -> F:
+    """Turn a CapmockError into one line on stderr and its exit code; never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CapmockError as err:
+            click.echo(f"capmock: error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(obj: Any, *, pretty: bool) -> None:
+    click.echo(json.dumps(obj, indent=2 if pretty else None, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="capmock")
+def main() -> None:
+    """Mock Capillary loyalty events: generate, validate, plan, deliver, check."""
