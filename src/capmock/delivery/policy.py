@@ -26,6 +26,7 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from capmock.delivery import parse
+from capmock.delivery.types import human_duration, plural
 from capmock.errors import UsageError, did_you_mean
 
 ErrorKind = Literal["timeout", "connection", "other"]
@@ -129,16 +130,17 @@ class Policy:
         if not self.retryable(result):
             return Decision("failed-final", reason=f"{what}, not retried")
         if self.max_attempts is not None and attempt >= self.max_attempts:
-            return Decision("failed-final", reason=f"{what}, gave up after {attempt} attempts")
+            tries = plural(attempt, "attempt")
+            return Decision("failed-final", reason=f"{what}, gave up after {tries}")
         wait = self.backoff(attempt, u)
         asked = retry_after_seconds(result.retry_after, now) if self.honour_retry_after else None
         if asked is not None:
             wait = asked
         wait *= self.time_scale
         if self.give_up_after is not None and elapsed + wait > self.give_up_after * self.time_scale:
-            return Decision(
-                "failed-final", reason=f"{what}, gave up after {attempt} attempts ({elapsed:.3g}s)"
-            )
+            tries = plural(attempt, "attempt")
+            reason = f"{what}, gave up after {tries} ({human_duration(elapsed)})"
+            return Decision("failed-final", reason=reason)
         return Decision("retrying", wait=wait)
 
 

@@ -19,6 +19,29 @@ def serialise(payload: dict[str, Any]) -> bytes:
     return dumps(payload)
 
 
+def human_duration(seconds: float) -> str:
+    """``0.4 ms``, ``11 µs``, ``4 s``, ``2.5 s``, ``3 min 20 s``, ``2 h 5 min``, ``7 d 2 h``."""
+    s = max(0.0, float(seconds))
+    if s < 0.001:
+        return f"{s * 1e6:.0f} µs"
+    if s < 1:
+        return f"{s * 1000:.3g} ms"
+    if s < 60:
+        return f"{s:.3g} s"
+    for unit, size, sub, sub_size in (("d", 86400, "h", 3600), ("h", 3600, "min", 60),
+                                      ("min", 60, "s", 1)):
+        if s >= size:
+            whole, rest = divmod(round(s / sub_size) * sub_size, size)
+            tail = f" {int(rest // sub_size)} {sub}" if rest >= sub_size else ""
+            return f"{int(whole)} {unit}{tail}"
+    return f"{s:.3g} s"  # pragma: no cover - every s >= 60 matched above
+
+
+def plural(count: int, word: str) -> str:
+    """``1 attempt``, ``3 attempts``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _customer_id(data: Any) -> int | None:
     if not isinstance(data, dict):
         return None
@@ -87,12 +110,12 @@ class FaultNote:
     def describe(self) -> str:
         parts = []
         if self.duplicate_after is not None:
-            parts.append(f"sent twice (again {self.duplicate_after:.3g}s later)")
+            parts.append(f"sent twice (again {human_duration(self.duplicate_after)} later)")
         if self.moved:
             word = "early" if self.moved > 0 else "late"
             parts.append(f"{abs(self.moved)} place{'s' if abs(self.moved) != 1 else ''} {word}")
         if self.delay:
-            parts.append(f"held {self.delay:.3g}s")
+            parts.append(f"held {human_duration(self.delay)}")
         if self.burst is not None:
             parts.append(f"released in burst {self.burst}")
         return ", ".join(parts)
@@ -132,7 +155,7 @@ class EventOutcome:
 
     def describe(self) -> str:
         """E.g. ``event <id> (pointsIssued #3): delivered after 2 attempts; 3 places early``."""
-        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        tries = f" after {plural(self.attempts, 'attempt')}" if self.attempts > 1 else ""
         head = f"event {self.event_id} ({self.event_name} #{self.seq}): {self.outcome}{tries}"
         if self.outcome == "failed-final" and self.reason:
             head += f" ({self.reason})"
