@@ -148,7 +148,9 @@ def test_a_failing_source_leaves_a_resumable_journal(
         assert records(journal_path)[-1]["summary"]["interrupted"] is True
         summary = resume(journal_path, events=events)
         ids = Counter(sink.event_ids())
-    assert summary.delivered == 4 and summary.already_done == 6
+    # events pulled for another connection's lane but not sent yet when the source broke
+    # are pending in the journal, so resume sends them with the four never read
+    assert summary.delivered >= 4 and summary.delivered + summary.already_done == 10
     assert ids == Counter(e.event_id for e in events)  # each exactly once
 
 

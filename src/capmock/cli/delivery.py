@@ -31,6 +31,11 @@ DELIVERY_FLAGS = (
     click.option("--backoff", help="Custom policy: BASE,CAP e.g. 1s,5m."),
     click.option("--give-up-after", help="Stop retrying after this long, e.g. 2h."),
     click.option("--time-scale", help="Multiply every wait, e.g. 0.001 in CI."),
+    click.option(
+        "--on-retry",
+        help="block (default: a retried event holds back its connection's later events, "
+        "as Capillary does) or continue (retry it later, send the next ones now).",
+    ),
     click.option("--duplicates", help="Send events again: probability or N%."),
     click.option("--duplicate-delay", help="MIN..MAX before a duplicate, e.g. 1s..30s."),
     click.option("--reorder", help="Shuffle within windows of W events."),

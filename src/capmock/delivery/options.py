@@ -40,6 +40,7 @@ CLI_FIELDS = (
     "backoff",
     "give_up_after",
     "time_scale",
+    "on_retry",
     "duplicates",
     "duplicate_delay",
     "reorder",
@@ -158,6 +159,7 @@ class DeliveryOptions:
         backoff: str | None = None,
         give_up_after: str | None = None,
         time_scale: str | float | None = None,
+        on_retry: str | None = None,
         duplicates: str | float | None = None,
         duplicate_delay: str | None = None,
         reorder: str | int | None = None,
@@ -196,6 +198,7 @@ class DeliveryOptions:
                 backoff=backoff,
                 give_up_after=give_up_after,
                 time_scale=time_scale,
+                on_retry=on_retry,
             ),
             faults=Faults.from_cli(
                 duplicates=duplicates,

@@ -33,6 +33,7 @@ ErrorKind = Literal["timeout", "connection", "other"]
 DecisionOutcome = Literal["delivered", "retrying", "failed-final"]
 
 DAY = 86_400.0
+ON_RETRY = ("block", "continue")
 STANDARD_WEBHOOKS_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0,
                               86400.0)
 
@@ -100,6 +101,20 @@ class Policy:
     retry_client_errors: bool = False  # retry every non-2xx (standard-webhooks)
     honour_retry_after: bool = True
     time_scale: float = 1.0
+    on_retry: str = "block"  # block: a retried event holds its connection's later events
+
+    def __post_init__(self) -> None:
+        if self.on_retry not in ON_RETRY:
+            guess = did_you_mean(self.on_retry, ON_RETRY)
+            raise UsageError(
+                f"--on-retry: unknown mode '{self.on_retry}'",
+                hint=f"did you mean '{guess}'?" if guess else "block or continue",
+            )
+
+    @property
+    def holds(self) -> bool:
+        """Whether a retried event holds back the later events of its connection."""
+        return self.on_retry == "block"
 
     def retryable(self, result: Result) -> bool:
         if result.status is None:
@@ -181,10 +196,22 @@ def make_policy(
     backoff: str | None = None,
     give_up_after: str | float | None = None,
     time_scale: str | float | None = None,
+    on_retry: str | None = None,
 ) -> Policy:
     """A policy from CLI text: ``--retry NAME --max-attempts N --backoff BASE,CAP
-    --give-up-after DURATION --time-scale X``. The tuning flags apply to capillary and
-    custom (capillary + any of them = custom)."""
+    --give-up-after DURATION --time-scale X --on-retry block|continue``. The tuning flags
+    apply to capillary and custom (capillary + any of them = custom)."""
+    policy = _named_policy(name, max_attempts, backoff, give_up_after, time_scale)
+    return policy if on_retry is None else replace(policy, on_retry=on_retry.strip().lower())
+
+
+def _named_policy(
+    name: str,
+    max_attempts: str | int | None,
+    backoff: str | None,
+    give_up_after: str | float | None,
+    time_scale: str | float | None,
+) -> Policy:
     scale = 1.0 if time_scale is None else parse.positive_float(time_scale, "--time-scale")
     tuned = any(v is not None for v in (max_attempts, backoff, give_up_after))
     if name in ("none", "standard-webhooks"):

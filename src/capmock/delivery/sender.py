@@ -212,6 +212,14 @@ class Sender:
         assert state.outcome is not None
         return float(state.outcome.result()[1].wait)
 
+    def start(self, planned: Planned, first_attempt: int = 1) -> _Call:
+        """The retry state of an event sent one attempt at a time with :meth:`attempt`."""
+        return _Call(planned, self.clock(), first_attempt)
+
+    def attempt(self, call: _Call) -> tuple[Attempt, Decision]:
+        """One attempt of ``call``'s event and the policy's decision (no waiting)."""
+        return self._attempt(call)
+
     def send(self, planned: Planned, first_attempt: int = 1) -> tuple[Attempt, Decision]:
         """Attempts until delivered or failed-final; returns the last attempt and decision.
 

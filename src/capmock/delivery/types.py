@@ -168,6 +168,43 @@ class EventOutcome:
         return out
 
 
+@dataclass(slots=True)
+class Hold:
+    """An event retried while its connection held back the events behind it (``on_retry``
+    block), and the burst of events that connection delivered once it let go."""
+
+    seq: int
+    event_id: str
+    lane: int  # the connection, 0-based
+    seconds: float  # from its first failed attempt to its final one
+    model_seconds: float  # the same before --time-scale compressed it
+    attempts: int
+    outcome: str  # delivered / failed-final: how the hold ended
+    burst_events: int = 0  # delivered right after, first try, before the lane's next retry
+    burst_seconds: float = 0.0
+
+    def describe(self) -> str:
+        """E.g. ``event #0 held connection 1 for 2 h (14 attempts, then delivered); then a
+        burst of 119 events in 40 ms``."""
+        model = f", {human_duration(self.model_seconds)} model time" if (
+            abs(self.model_seconds - self.seconds) > 1e-9) else ""
+        head = (f"event #{self.seq} held connection {self.lane + 1} for "
+                f"{human_duration(self.seconds)}{model} ({plural(self.attempts, 'attempt')}, "
+                f"then {self.outcome})")
+        if not self.burst_events:
+            return head
+        return (f"{head}; then a burst of {plural(self.burst_events, 'event')} in "
+                f"{human_duration(self.burst_seconds)}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during delivery, after sends in flight were journaled: ``summary`` so far."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__("delivery interrupted")
+        self.summary = summary
+
+
 def percentile(values: list[float], pct: float) -> float | None:
     """Nearest-rank percentile of already sorted ``values``."""
     if not values:
@@ -194,6 +231,7 @@ class Summary:
     latency_p95_ms: float | None = None
     latency_p99_ms: float | None = None
     journal: str | None = None
+    longest_hold: Hold | None = None  # on_retry block: the longest a retry held a connection
     outcomes: dict[int, EventOutcome] = field(default_factory=dict)
 
     def set_latencies(self, latencies_ms: list[float]) -> None:
@@ -220,6 +258,7 @@ class Summary:
         out: dict[str, Any] = {
             f.name: getattr(self, f.name) for f in fields(self) if f.name != "outcomes"
         }
+        out["longest_hold"] = asdict(self.longest_hold) if self.longest_hold else None
         if outcomes:
             out["outcomes"] = [o.to_dict() for o in self.outcomes.values()]
         return out
