@@ -21,6 +21,7 @@ from capmock.delivery.journal import JournalWriter, default_journal_path
 from capmock.delivery.options import DeliveryOptions
 from capmock.delivery.policy import Decision
 from capmock.delivery.queue import Deferred, HoldTracker, Job, JobQueue
+from capmock.delivery.restore import secret_names
 from capmock.delivery.secrets import redact_url
 from capmock.delivery.sender import Clock, Sender, Sleep, check_target
 from capmock.delivery.types import Attempt, EventOutcome, Interrupted, Planned, Summary
@@ -335,7 +336,8 @@ def _deliver(
     check_target(target)
     writer = open_journal(journal, fresh=True)
     if writer is not None:
-        writer.run(mode, redact_url(target), options.redacted(), meta=meta or {})
+        writer.run(mode, redact_url(target), options.redacted(), meta=meta or {},
+                   secret_headers=secret_names(options))
     run = Run(target, options, sleep=sleep, clock=clock, journal=writer,
               on_progress=on_progress, on_attempt=on_attempt)
 

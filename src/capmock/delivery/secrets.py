@@ -94,9 +94,9 @@ def headers_from_file(path: str | Path) -> list[tuple[str, str]]:
             continue
         name, sep, value = line.partition(":")
         if not sep or not _HEADER_NAME.match(name.strip()):
-            shown = name.strip()[:40] if sep else f"{line[:20]}…" if len(line) > 20 else line
+            what = f"not a header name '{name.strip()[:40]}'" if sep else "no ':' in it"
             raise InputError(
-                f"not a header line '{shown}{': ***' if sep else ''}'",
+                f"not a header line: {what}",
                 file=str(path),
                 line=number,
                 hint="write one 'Name: value' per line",
