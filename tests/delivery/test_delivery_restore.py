@@ -54,7 +54,10 @@ def test_flags_on_the_resume_override_only_what_they_name(
     got = resumed_options(run, {"connections": "1", "time_scale": "1", "delay": None})
     assert got.connections == 1 and got.policy.time_scale == 1.0
     assert (got.policy.name, got.policy.max_attempts, got.policy.on_retry) == (
-        "custom", 4, "continue")
+        "custom",
+        4,
+        "continue",
+    )
     assert got.faults.duplicate == 0.1 and got.faults.burst == 5 and got.faults.reorder == 3
     assert got.seed == 9
     blocked = resumed_options(run, {"on_retry": "block", "retry": "capillary"})
@@ -66,16 +69,18 @@ def test_a_signing_secret_must_come_back_and_brings_its_scheme(
     make_events: EventsFactory, tmp_path: Path
 ) -> None:
     secret = "whsec_Y2FwbW9jay10ZXN0LXNpZ25pbmcta2V5LTMyYnl0ZXM="
-    run = journaled_run(make_events, tmp_path / "j.jsonl", sign="standard-webhooks",
-                        secret=secret)
+    run = journaled_run(make_events, tmp_path / "j.jsonl", sign="standard-webhooks", secret=secret)
     with pytest.raises(UsageError, match="sent signing secret"):
         resumed_options(run, {})
     assert resumed_options(run, {"secret": secret}).sign == "standard-webhooks"
 
 
 def test_headers_from_the_environment_and_a_file(tmp_path: Path) -> None:
-    env = {"CAPMOCK_HEADER_X_API_KEY": "k", "CAPMOCK_HEADER_AUTHORIZATION": "Bearer b",
-           "OTHER": "x"}
+    env = {
+        "CAPMOCK_HEADER_X_API_KEY": "k",
+        "CAPMOCK_HEADER_AUTHORIZATION": "Bearer b",
+        "OTHER": "x",
+    }
     assert headers_from_env(env) == [("Authorization", "Bearer b"), ("X-Api-Key", "k")]
     good = tmp_path / "h.txt"
     good.write_text("# ci secrets\nX-Api-Key: from-file\n\nX-Org: 7\n")
@@ -93,8 +98,10 @@ def test_headers_from_the_environment_and_a_file(tmp_path: Path) -> None:
     [
         ("http://u:pw@host:8080/hook", "http://***@host:8080/hook"),
         ("https://host/hook?api_key=abc&org=7", "https://host/hook?api_key=***&org=7"),
-        ("https://host/h?token=t&sig=s&X-Amz-Signature=z&password=p&page=2",
-         "https://host/h?token=***&sig=***&X-Amz-Signature=***&password=***&page=2"),
+        (
+            "https://host/h?token=t&sig=s&X-Amz-Signature=z&password=p&page=2",
+            "https://host/h?token=***&sig=***&X-Amz-Signature=***&password=***&page=2",
+        ),
         ("http://host/hook?org=7", "http://host/hook?org=7"),
     ],
 )

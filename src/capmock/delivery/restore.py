@@ -60,9 +60,7 @@ def check_secrets(run: Mapping[str, Any], options: DeliveryOptions) -> None:
     missing = [n for n in journaled_secret_names(run) if header_key(n) not in have]
     if not missing:
         return
-    env = [
-        f"{HEADER_ENV_PREFIX}{n.upper().replace('-', '_')}" for n in missing if n != SIGNING
-    ]
+    env = [f"{HEADER_ENV_PREFIX}{n.upper().replace('-', '_')}" for n in missing if n != SIGNING]
     raise UsageError(
         f"the journaled run sent {', '.join(missing)}, whose values are never journaled; "
         "supply them again to resume",
