@@ -297,3 +297,15 @@ def test_plain_progress_ends_with_the_summary_counts(tmp_path: Path) -> None:
     progress = [line for line in result.output.splitlines() if line.startswith("…")]
     assert progress[-1] == "… 110 events finished: delivered 110"
     assert "planned    110    delivered 110" in result.output
+
+
+def test_check_on_a_dead_target_says_so_first(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run("check", "--target", f"http://127.0.0.1:{port}/hook", "--only", "acceptance",
+                 "--time-scale", "0.0001", "--give-up-after", "1s")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"capmock: target http://127.0.0.1:{port}/hook refuses connections — is your "
+        "consumer running?")

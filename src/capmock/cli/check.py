@@ -100,13 +100,18 @@ def check_cmd(
     from capmock.contract.state import StateEndpoint
     from capmock.contract.suite import SuiteConfig, run_suite
     from capmock.contract.target import serving
+    from capmock.delivery.health import probe
     from capmock.delivery.parse import duration
+    from capmock.delivery.secrets import redact_url
 
     options, retrying = suite_options(pop_flags(kwargs))
     subscribed = _names(events, catalog.names(), "event")
     checks = _names(only, CHECKS, "check") or frozenset(CHECKS)
     live = not (quiet or as_json)
     with serving(target) as url:
+        problem = probe(url)
+        if problem:  # said once, first, before the failures it causes
+            click.echo(f"capmock: {problem}", err=True)
         endpoint = StateEndpoint.parse(state, target=url, headers=state_header) if state else None
         config = SuiteConfig(
             url,
@@ -122,7 +127,7 @@ def check_cmd(
         )
         if live:
             click.echo(
-                f"capmock check {url}"
+                f"capmock check {redact_url(url)}"
                 + (f"  (state {endpoint.template})" if endpoint else "  (no --state)")
             )
         report = run_suite(config)

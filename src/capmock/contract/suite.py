@@ -23,6 +23,7 @@ from capmock.contract.poll import Clock, Polled, Poller, Sleep
 from capmock.contract.results import Case, Report
 from capmock.contract.state import StateEndpoint
 from capmock.delivery import DeliveryOptions, Faults, Planned, Policy, Summary, deliver, make_policy
+from capmock.delivery.secrets import redact_url
 from capmock.delivery.types import Attempt, EventOutcome
 
 CHECKS = (
@@ -205,7 +206,7 @@ def run_suite(config: SuiteConfig) -> Report:
     suite = Suite(config)
     report = Report(
         "check",
-        meta={"target": config.target, "envelope": config.envelope, "seed": config.seed,
+        meta={"target": redact_url(config.target), "envelope": config.envelope, "seed": config.seed,
               "customer-id space": suite.salt, "state": config.state.template
               if config.state else None},
     )

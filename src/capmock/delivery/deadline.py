@@ -83,18 +83,28 @@ class _DeadlineSocket:
     def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         if mode != "rb":
             return self._sock.makefile(mode, *args, **kwargs)
-        return io.BufferedReader(_Reader(self))
+        # the socket's own unbuffered file keeps the socket open while it is read (a
+        # response to `Connection: close` is read after the connection closed its socket)
+        return io.BufferedReader(_Reader(self, self._sock.makefile("rb", buffering=0)))
 
 
 class _Reader(io.RawIOBase):
-    def __init__(self, sock: _DeadlineSocket) -> None:
-        self._sock = sock
+    """The socket's raw file, each read bounded by the attempt's deadline."""
+
+    def __init__(self, owner: _DeadlineSocket, raw: Any) -> None:
+        self._owner, self._raw = owner, raw
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        return self._sock.recv_into(buffer)
+        self._owner._arm()
+        return int(self._raw.readinto(buffer))
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 class _HTTPConnection(HTTPConnection):
