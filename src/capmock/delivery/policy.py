@@ -16,6 +16,12 @@ schedule immediately, 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h, then giv
 ``custom`` — capillary's classification with your max attempts, backoff and give-up time.
 
 ``time_scale`` multiplies every wait and the give-up time (0.001 turns hours into seconds).
+
+``on_retry``: ``block`` (default) — an event being retried holds back the later events of
+its connection, as Capillary documents ("the system uses a retry mechanism instead of
+continuously checking for new events", seed 005 "Consuming event notifications"); or
+``continue`` — its next attempt waits on the side while the connection sends the next
+events. The engine and :mod:`capmock.delivery.queue` act on it.
 """
 
 from __future__ import annotations
