@@ -20,12 +20,12 @@ from capmock.delivery.secrets import (
     merge_headers,
     redact_url,
 )
+from capmock.delivery.sink import Received, Sink
 from capmock.delivery.types import EventOutcome
 from capmock.errors import UsageError, did_you_mean
 from capmock.scenario import load
 from capmock.scenario.loader import Scenario
 from capmock.scenario.player import Player
-from capmock.server.sink import Received, Sink
 
 DEFAULT_SCENARIO = "all-events"
 TARGET_ENV = "CAPMOCK_TARGET"

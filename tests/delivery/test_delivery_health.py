@@ -7,8 +7,8 @@ import socket
 import pytest
 
 from capmock.delivery.health import TargetHealth, probe
+from capmock.delivery.sink import Sink
 from capmock.delivery.types import Attempt
-from capmock.server.sink import Sink
 
 pytest_plugins = ["pytester"]
 

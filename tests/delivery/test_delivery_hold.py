@@ -10,7 +10,7 @@ from pathlib import Path
 
 from capmock.delivery import DeliveryOptions, deliver, read_journal
 from capmock.delivery.policy import capillary, make_policy
-from capmock.server.sink import Received, Reply, Sink
+from capmock.delivery.sink import Received, Reply, Sink
 
 from .helpers import EventsFactory, FakeTime
 

@@ -14,8 +14,8 @@ from capmock.delivery.secrets import (
     merge_headers,
     redact_url,
 )
+from capmock.delivery.sink import Sink
 from capmock.errors import InputError, UsageError
-from capmock.server.sink import Sink
 
 from .helpers import EventsFactory
 
