@@ -8,13 +8,24 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from capmock.delivery import DeliveryOptions, deliver, read_journal
+from capmock.delivery import DeliveryOptions, Planned, Summary, deliver, read_journal
 from capmock.delivery.policy import capillary, make_policy
 from capmock.delivery.sink import Received, Reply, Sink
 
 from .helpers import EventsFactory, FakeTime
 
 HOUR = 3600.0
+
+
+def send(
+    events: list[Planned],
+    url: str,
+    options: DeliveryOptions,
+    fake: FakeTime,
+    journal: Path | bool = False,
+) -> Summary:
+    """deliver() on the fake clock: hours of retries pass in milliseconds."""
+    return deliver(events, url, options, sleep=fake.sleep, clock=fake.clock, journal=journal)
 
 
 class Outage:
@@ -39,14 +50,7 @@ def test_a_two_hour_outage_holds_every_later_event_then_delivers_all_in_order(
     events = make_events(30)
     outage = Outage(fake_time, 2 * HOUR)
     with Sink.start(hook=outage) as sink:
-        summary = deliver(
-            events,
-            sink.url,
-            DeliveryOptions(),
-            sleep=fake_time.sleep,
-            clock=fake_time.clock,
-            journal=journal_path,
-        )
+        summary = send(events, sink.url, DeliveryOptions(), fake_time, journal_path)
         ids = [r.event_id for r in sink.received]
     down = len(outage.during)
     assert down > 5 and ids[:down] == [events[0].event_id] * down  # nothing new while down
@@ -103,14 +107,7 @@ def test_each_connection_is_a_lane_and_only_the_held_lane_waits(
         return None
 
     with Sink.start(hook=one_event_fails) as sink:
-        summary = deliver(
-            events,
-            sink.url,
-            DeliveryOptions(connections=2),
-            sleep=fake_time.sleep,
-            clock=fake_time.clock,
-            journal=False,
-        )
+        summary = send(events, sink.url, DeliveryOptions(connections=2), fake_time, False)
         got = [r.event_id for r in sink.received if r.event_id != bad]
     lane0 = [e.event_id for e in events[0::2] if e.event_id != bad]
     lane1 = [e.event_id for e in events[1::2]]
@@ -149,14 +146,7 @@ def test_a_4xx_other_than_429_is_final_and_holds_nothing(
 ) -> None:
     events = make_events(3)
     with Sink.start(statuses=[404, 429]) as sink:
-        summary = deliver(
-            events,
-            sink.url,
-            DeliveryOptions(),
-            sleep=fake_time.sleep,
-            clock=fake_time.clock,
-            journal=False,
-        )
+        summary = send(events, sink.url, DeliveryOptions(), fake_time, False)
         assert sink.count == 4  # 404 once (final), 429 then 200, 200
     assert summary.outcomes[0].outcome == "failed-final"
     assert "not retried" in summary.outcomes[0].reason
