@@ -98,17 +98,15 @@ def overridden(
 
 
 def _policy(base: DeliveryOptions, flagged: DeliveryOptions, given: Iterable[str]) -> Any:
+    """The journaled policy, or the one the given retry values make; the time scale and
+    the on-retry mode from wherever they were named."""
     keys = set(given)
     policy = flagged.policy if keys & set(_POLICY) else base.policy
-    if "time_scale" not in keys:
-        policy = replace(policy, time_scale=base.policy.time_scale)
-    if "on_retry" not in keys:
-        policy = replace(policy, on_retry=base.policy.on_retry)
-    else:
-        policy = replace(policy, on_retry=flagged.policy.on_retry)
-    if "time_scale" in keys:
-        policy = replace(policy, time_scale=flagged.policy.time_scale)
-    return policy
+    return replace(
+        policy,
+        time_scale=(flagged if "time_scale" in keys else base).policy.time_scale,
+        on_retry=(flagged if "on_retry" in keys else base).policy.on_retry,
+    )
 
 
 def resumed_options(run: Mapping[str, Any], given: Mapping[str, Any]) -> DeliveryOptions:
