@@ -25,7 +25,7 @@ _PLAIN = {
     "Input is a zero-length, empty document": "no JSON document",
     "input data is empty": "no JSON document",
 }
-_NOT_JSON_WORDS = re.compile(r"-?(NaN|Infinity|inf|nan)\b")
+_NOT_JSON_WORDS = re.compile(r"(NaN|Infinity|inf|nan)\b")  # where orjson stops (past a sign)
 
 
 def parse_payloads(data: bytes, name: str) -> list[tuple[str, Any]]:
@@ -80,7 +80,8 @@ def _not_json(
     err: orjson.JSONDecodeError, text: str, name: str, line: int, column: int
 ) -> InputError:
     word = _NOT_JSON_WORDS.match(text, err.pos)
-    reason = f"{word.group(0)} is not a JSON number" if word else _PLAIN.get(err.msg)
+    sign = "-" if word and text[err.pos - 1 : err.pos] == "-" else ""
+    reason = f"{sign}{word.group(0)} is not a JSON number" if word else _PLAIN.get(err.msg)
     hint = None if reason else HINT  # a syntax error: perhaps not meant as one document
     return InputError(
         f"not JSON: {reason or err.msg}", file=name, line=line, column=column, hint=hint
