@@ -26,7 +26,7 @@ import jsonschema
 import jsonschema_rs
 
 from capmock import catalog
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.jsonio import dumps
 from capmock.schemas import bundle, default_validator, documents
 

@@ -21,7 +21,7 @@ import pytest
 from capmock import catalog
 from capmock.catalog.context import Options
 from capmock.envelope import STYLES, Envelope
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.schemas import MAX_MESSAGE, Validator, bundle, documents
 
 # Replacements for a field: a value of each JSON type, booleans and integral floats included.

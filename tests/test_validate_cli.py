@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from capmock.cli import main
-from capmock.generate import Generator
+from capmock.generator import Generator
 
 
 def validate(*args: str, stdin: bytes | None = None) -> Result:
