@@ -179,3 +179,16 @@ def test_a_payload_too_deep_to_explain_still_fails_with_one_problem() -> None:
     payload["data"]["billNumber"] = deep
     [problem] = validator.validate(payload)
     assert problem.path == "$" and "nested too deeply" in problem.message
+
+
+@pytest.mark.parametrize("char", ["\n", "\x85", "\u2028", "\x1c", "\x0b"], ids=repr)
+def test_a_problem_is_one_printable_line(char: str) -> None:
+    """A value quoted in a message may hold line breaks (U+0085 included): escaped."""
+    validator = Validator()
+    payload = Generator(1).one("transactionAdded")
+    payload["createdAt"] = f"a{char}b"
+    [problem] = validator.validate(payload)
+    assert problem.path == "$.createdAt"
+    assert str(problem).isprintable() and len(str(problem).splitlines()) == 1
+    assert char not in problem.message
+    assert problem.message.endswith('is not of type "integer"')

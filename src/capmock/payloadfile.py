@@ -17,6 +17,7 @@ import orjson
 from capmock.errors import InputError
 
 BOM = "\ufeff"
+WHITESPACE = " \t\r\n"  # JSON's (RFC 8259); other blanks (\x0b, U+2028…) are not JSON
 HINT = "give one JSON document, or JSON Lines (one document per line)"
 # orjson's wording → what a user can act on
 _PLAIN = {
@@ -33,13 +34,13 @@ def parse_payloads(data: bytes, name: str) -> list[tuple[str, Any]]:
 
     ``name`` labels the documents (``name`` or ``name:line``) and the errors."""
     text = decode(data, name)
-    if not text.strip():
+    if not text.strip(WHITESPACE):
         raise InputError("empty: no JSON document", file=name, hint=HINT)
     try:
         return [(name, orjson.loads(text))]
     except orjson.JSONDecodeError as err:
         whole = err
-    lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip(WHITESPACE)]
     if not _is_json(lines[0][1]):  # not JSON Lines either: say where the document broke
         raise _not_json(whole, text, name, whole.lineno, whole.colno)
     out = []

@@ -248,7 +248,8 @@ class Validator:
             return [Problem("$", _unexplained(err), event, style)]
         errors.sort(key=lambda e: list(e.instance_path))
         return [
-            Problem(_json_path(e.instance_path), _shorten(e.message), event, style) for e in errors
+            Problem(_readable(_json_path(e.instance_path)), _readable(e.message), event, style)
+            for e in errors
         ]
 
     def validate(self, payload: Any) -> list[Problem]:
@@ -275,7 +276,7 @@ class Validator:
         if event is None:
             return [Problem(where, "no event name found", None, style)]
         if f"data/{event}.json" not in self.docs:
-            guess = did_you_mean(event, self.events())
+            guess = did_you_mean(event, self.events()) if len(event) <= 100 else None
             hint = f" — did you mean '{guess}'?" if guess else ""
             return [Problem(where, f"unknown event '{shown(event)}'{hint}", event, style)]
         return []
@@ -300,12 +301,16 @@ def shown(name: str, limit: int = 60) -> str:
     return cut + ("…" if len(name) > limit else "")
 
 
-def _shorten(message: str) -> str:
-    """The message with the middle of a long quoted value cut out (the reason is at the end)."""
-    if len(message) <= MAX_MESSAGE:
-        return message
+def _readable(text: str) -> str:
+    """One printable line of at most MAX_MESSAGE characters: a character that is not
+    printable (a newline, U+0085, U+2028…) escaped as in JSON, and the middle of a long
+    quoted value cut out (the reason is at the end)."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in text)
+    if len(text) <= MAX_MESSAGE:
+        return text
     head = MAX_MESSAGE // 3
-    return f"{message[:head]}…{message[len(message) - (MAX_MESSAGE - head - 1) :]}"
+    return f"{text[:head]}…{text[len(text) - (MAX_MESSAGE - head - 1) :]}"
 
 
 def _unexplained(err: ValueError) -> str:
