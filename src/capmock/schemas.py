@@ -246,10 +246,12 @@ class Validator:
             errors = list(self.compiled(event, style).iter_errors(payload))
         except ValueError as err:  # not a JSON value, or nested too deep to describe
             return [Problem("$", _unexplained(err), event, style)]
-        errors.sort(key=lambda e: list(e.instance_path))
+        reasons = sorted(
+            (r for e in errors for r in _reasons(e)), key=lambda r: list(r.instance_path)
+        )
         return [
-            Problem(_readable(_json_path(e.instance_path)), _readable(e.message), event, style)
-            for e in errors
+            Problem(_readable(_json_path(r.instance_path)), _readable(message), event, style)
+            for r, message in ((r, _message(r)) for r in reasons)
         ]
 
     def validate(self, payload: Any) -> list[Problem]:
@@ -284,6 +286,36 @@ class Validator:
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 MAX_MESSAGE = 200  # characters; a message quoting a large value keeps its start and its end
+
+
+_Kind = jsonschema_rs.ValidationErrorKind
+
+
+def _reasons(error: jsonschema_rs.ValidationError) -> list[jsonschema_rs.ValidationError]:
+    """The error; for an ``anyOf`` that one branch fits by type (a nullable object that
+    misses a field), that branch's errors instead: they say what is wrong."""
+    if not isinstance(error.kind, _Kind.AnyOf):
+        return [error]
+    fits = [b for b in error.kind.context if not _type_mismatch(b, error.instance_path)]
+    if len(fits) != 1:
+        return [error]
+    return [r for sub in fits[0] for r in _reasons(sub)]
+
+
+def _type_mismatch(branch: list[jsonschema_rs.ValidationError], at: list[Any]) -> bool:
+    return any(isinstance(e.kind, _Kind.Type) and e.instance_path == at for e in branch)
+
+
+def _message(error: jsonschema_rs.ValidationError) -> str:
+    """jsonschema-rs's message; for an ``anyOf`` of types, the types wanted."""
+    if not isinstance(error.kind, _Kind.AnyOf):
+        return error.message
+    branches = [e for b in error.kind.context for e in b]
+    if not all(isinstance(e.kind, _Kind.Type) for e in branches):
+        return error.message
+    wanted = sorted({t for e in branches for t in e.kind.types})
+    value = branches[0].message.split(" is not of type")[0]
+    return f"{value} is not of type {' or '.join(json.dumps(t) for t in wanted)}"
 
 
 def _json_type(value: Any) -> str:
