@@ -243,15 +243,14 @@ class Validator:
     def explain(self, payload: Any, event: str, style: str) -> list[Problem]:
         """Every problem with the payload, by JSON path (empty when it conforms)."""
         try:
-            errors = list(self.compiled(event, style).iter_errors(payload))
+            errors = self.compiled(event, style).iter_errors(payload)
+            reasons = [(r.instance_path, _message(r)) for e in errors for r in _reasons(e)]
         except ValueError as err:  # not a JSON value, or nested too deep to describe
             return [Problem("$", _unexplained(err), event, style)]
-        reasons = sorted(
-            (r for e in errors for r in _reasons(e)), key=lambda r: list(r.instance_path)
-        )
+        reasons.sort(key=lambda r: list(r[0]))
         return [
-            Problem(_readable(_json_path(r.instance_path)), _readable(message), event, style)
-            for r, message in ((r, _message(r)) for r in reasons)
+            Problem(_readable(_json_path(path)), _readable(message), event, style)
+            for path, message in reasons
         ]
 
     def validate(self, payload: Any) -> list[Problem]:
@@ -286,8 +285,6 @@ class Validator:
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 MAX_MESSAGE = 200  # characters; a message quoting a large value keeps its start and its end
-
-
 _Kind = jsonschema_rs.ValidationErrorKind
 
 
@@ -311,7 +308,8 @@ def _message(error: jsonschema_rs.ValidationError) -> str:
     if not isinstance(error.kind, _Kind.AnyOf):
         return error.message
     branches = [e for b in error.kind.context for e in b]
-    if not all(isinstance(e.kind, _Kind.Type) for e in branches):
+    at = error.instance_path
+    if not all(isinstance(e.kind, _Kind.Type) and e.instance_path == at for e in branches):
         return error.message
     wanted = sorted({t for e in branches for t in e.kind.types})
     value = branches[0].message.split(" is not of type")[0]
