@@ -40,7 +40,7 @@ class Generator:
         check_style(self.envelope.style)
         self.fake = Fake(self.seed, self.options.locale)
         self.org = make_org(self.fake, org_id=org_id)
-        self.ids = Ids(self.fake)
+        self.ids = Ids(self.fake.rng)
         self.customers = [
             make_customer(self.fake, self.ids.next("customer"), self.org) for _ in range(customers)
         ]

@@ -9,29 +9,18 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
-from capmock.catalog.context import DAY_MS, day_str
+from capmock.clock import date_str, day, parse_date_ms
 from capmock.errors import Rejected
 from capmock.model.customers import CustomerState
 from capmock.model.entities import Customer, Program
 from capmock.model.ledger import cents
 from capmock.model.world import Bill, Emission, Redemption, World
 
-
-def date_str(ms: int) -> str:
-    """``YYYY-MM-DD`` (UTC) of an epoch-millisecond instant; each day formatted once."""
-    return day_str(ms // DAY_MS)
-
-
-def parse_date_ms(text: str) -> int:
-    """End of the given day (UTC), as Capillary expires points at 23:59:59."""
-    day_start = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    return int(day_start.timestamp() * 1000) + DAY_MS - 1000
-
-
 _date = date_str
+
+__all__ = ["date_str", "day", "parse_date_ms"]  # re-exported for the step handlers
 
 
 def points_for(program: Program, amount: float) -> float:
@@ -379,7 +368,3 @@ def advance(world: World, ms: int) -> Iterator[Emission]:
         yield from expire_due(world, customer)
         _refresh(world)
     world.now_ms = until
-
-
-def day(ms: int) -> int:
-    return ms // DAY_MS

@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from capmock.catalog.context import DAY_MS, Facts, Ids
+from capmock.clock import DAY_MS
+from capmock.ids import Ids
 from capmock.model.customers import Accounts, CustomerState
 from capmock.model.entities import Customer, Org, Program, Store
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account, Taken
+
+Facts = dict[str, Any]  # what the model decided about an event, by fact name
 
 
 @dataclass(slots=True)
@@ -68,7 +71,7 @@ class World:
         # (see ops.advance).
         self.touched: list[CustomerState] = []
         self.due: list[tuple[int, int]] = []
-        self.ids = Ids(fake)
+        self.ids = Ids(fake.rng)
         self.states: dict[int, CustomerState] = {}
         self._programs: list[Program] | None = None  # what _program_ids were read from
         self._program_ids: tuple[int, ...] = ()
