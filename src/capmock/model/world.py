@@ -7,7 +7,7 @@ order Capillary would send them; rendering them into payloads is the catalog's j
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from capmock.clock import DAY_MS
 from capmock.ids import Ids
@@ -15,6 +15,10 @@ from capmock.model.customers import Accounts, CustomerState
 from capmock.model.entities import Customer, Org, Program, Store
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account, Taken
+
+if TYPE_CHECKING:
+    from capmock.model.promotions import Promotion
+    from capmock.model.rewards import Reward
 
 Facts = dict[str, Any]  # what the model decided about an event, by fact name
 
@@ -44,6 +48,7 @@ class Bill:
     kind: str = "regular"
     store: Store | None = None
     facts: Facts = field(default_factory=dict)
+    gross: float = 0.0  # amount + discount as asked (unrounded): what the basket splits
 
 
 @dataclass(slots=True)
@@ -59,7 +64,8 @@ class Redemption:
 
 
 class World:
-    """State plus a clock. Operations live in ``model.ops`` and return emissions."""
+    """State plus a clock. Operations live in the domain modules of ``model`` (points,
+    tiers, transactions, promotions…) and return emissions."""
 
     def __init__(self, fake: Fake, org: Org, start_ms: int) -> None:
         self.fake = fake
@@ -75,8 +81,8 @@ class World:
         self.states: dict[int, CustomerState] = {}
         self._programs: list[Program] | None = None  # what _program_ids were read from
         self._program_ids: tuple[int, ...] = ()
-        self.promotions: dict[int, dict[str, Any]] = {}
-        self.rewards: dict[int, dict[str, Any]] = {}
+        self.promotions: dict[int, Promotion] = {}  # the org's, by id (model.promotions)
+        self.rewards: dict[int, Reward] = {}  # the rewards catalog (model.rewards)
 
     # ---- time -----------------------------------------------------------------------
     def tick(self) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from capmock.envelope import STYLES
 from capmock.errors import ScenarioError, did_you_mean
+from capmock.model import streaks, targets
 from capmock.model.entities import Org, Program, Tier
 from capmock.model.factory import make_org, make_program
 from capmock.model.fake import LOCALES, Fake
@@ -301,7 +302,7 @@ def build_org(scenario: Scenario, fake: Fake) -> Org:
         org.programs = [_program(fake, p, path) for p in programs]
     else:
         org.programs = [_program(fake, {}, path)]
-    org.targets = list(raw.get("targets") or [])
-    org.streaks = list(raw.get("streaks") or [])
+    org.targets = [targets.target(t) for t in raw.get("targets") or []]
+    org.streaks = [streaks.streak(t) for t in raw.get("streaks") or []]
     org.event_type_prefix = bool(raw.get("event_type_prefix", True))
     return org

@@ -1,0 +1,29 @@
+"""Badges a customer earns, and requests (goodwill, transaction…) and their workflow."""
+
+from __future__ import annotations
+
+from capmock.model.entities import Customer
+from capmock.model.world import Emission, Facts, World
+
+
+def earn_badge(world: World, c: Customer, name: str) -> Emission:
+    badges = world.state(c).badges
+    badges.append(name)
+    facts = {"badge_id": str(world.ids.stable("badge", name)), "earn_count": badges.count(name)}
+    return world.emission("badgeEarned", c, facts)
+
+
+def request_updated(world: World, c: Customer | None, kind: str, status: str) -> Emission:
+    facts = {
+        "request_id": world.ids.next("request"),
+        "type": kind.upper(),
+        "status": status.upper(),
+    }
+    return world.emission("requestUpdated", c, facts)
+
+
+def request_workflow(world: World, c: Customer | None, status: str, kind: str | None) -> Emission:
+    facts: Facts = {"status": status.upper()}
+    if kind is not None:
+        facts["request_type"] = kind
+    return world.emission("requestWorkflowEvent", c, facts)

@@ -1,0 +1,45 @@
+"""Partner programs a customer links to (supplementary memberships)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from capmock.clock import date_str
+from capmock.errors import Rejected
+from capmock.model.entities import Customer
+from capmock.model.world import Emission, World
+
+LINKED, UPDATED, DELINKED, REMINDED = (
+    "partnerProgramLinked",
+    "partnerProgramUpdated",
+    "partnerProgramDelinked",
+    "supplementaryMembershipExpiryReminder",
+)
+
+
+@dataclass(slots=True)
+class PartnerLink:
+    partner_id: int
+    partner_name: str
+    partner_type: str
+    expiry: str  # YYYY-MM-DD
+
+    def view(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def change(world: World, c: Customer, name: str, event: str) -> Emission:
+    """Link (LINKED), delink (DELINKED) or tell of (UPDATED, REMINDED) a partner program."""
+    held = world.state(c).partners
+    if event == LINKED and name in held:
+        raise Rejected(f"already linked to partner program '{name}'")
+    if event != LINKED and name not in held:
+        raise Rejected(f"not linked to partner program '{name}'")
+    pid = world.ids.stable("partner", name)
+    link = PartnerLink(pid, name, "SUPPLEMENTARY", date_str(world.date(365)))
+    if event == LINKED:
+        held[name] = link
+    elif event == DELINKED:
+        del held[name]
+    return world.emission(event, c, link.view())
