@@ -42,4 +42,7 @@ def change(world: World, c: Customer, name: str, event: str) -> Emission:
         held[name] = link
     elif event == DELINKED:
         del held[name]
-    return world.emission(event, c, link.view())
+    facts = link.view()
+    if event == DELINKED:
+        del facts["expiry"]  # gone with the link
+    return world.emission(event, c, facts)

@@ -92,13 +92,7 @@ def expire_due(world: World, customer: Customer, *, force: bool = False) -> list
     gone = acc.expire(world.now_ms)
     if not gone:
         return []
-    points = cents(sum(lot.points for lot in gone))
-    facts = {
-        "points": points,
-        "expiry": date_str(world.now_ms),
-        "lots": [{"points": lot.points, "expiry": date_str(lot.expiry_ms)} for lot in gone],
-        **world.balances(customer, program),
-    }
+    facts = {"points": cents(sum(lot.points for lot in gone))}
     return [world.emission("pointsExpired", customer, facts, program)]
 
 
@@ -110,12 +104,7 @@ def expiry_reminder(world: World, customer: Customer, within_ms: int) -> Emissio
         raise Rejected("no points expire in that window: nothing to remind of")
     points = cents(sum(lot.points for lot in lots))
     first = min((lot.expiry_ms for lot in lots), default=world.now_ms + within_ms)
-    facts = {
-        "points": points,
-        "expiry": date_str(first),
-        "lots": [{"points": lot.points, "expiry": date_str(lot.expiry_ms)} for lot in lots],
-        **world.balances(customer, program),
-    }
+    facts = {"points": points, "expiry": date_str(first)}
     return world.emission("pointsExpiryReminder", customer, facts, program)
 
 
@@ -168,7 +157,7 @@ def transfer(world: World, sender: Customer, receiver: Customer, points: float) 
     source = f"transfer:{sender.customer_id}"
     world.account(receiver, program).issue("regular", points, world.now_ms, expiry, source)
     sent = {"points": points, "counterpart": receiver, **world.balances(sender, program)}
-    got = {"points": points, "counterpart": sender, **world.balances(receiver, program)}
+    got = {"points": points, "counterpart": sender}
     return [
         world.emission("pointsTransferredInitiated", sender, sent, program),
         world.emission("pointsTransferredReceived", receiver, got, program),

@@ -85,7 +85,6 @@ def facts(world: World, promo: Promotion) -> Facts:
         "promotion_id": promo.id,
         "name": promo.name,
         "offer_type": promo.type,
-        "status": promo.status,
         "start": promo.start,
         "end": promo.end,
         "program_id": world.org.default_program.id,
@@ -106,7 +105,7 @@ def create(
     start, end = date_str(world.now_ms), date_str(world.date(90))
     promo = Promotion(pid, name, kind, points, min_amount, "LIVE", start, end)
     world.promotions[promo.id] = promo
-    more = {"promotion_type": "BILL", "created_on": world.now_ms}
+    more = {"status": promo.status, "promotion_type": "BILL", "created_on": world.now_ms}
     return promo, world.emission("promotionCreated", None, {**facts(world, promo), **more})
 
 
@@ -117,9 +116,8 @@ def update(
         promo.points = points
     if status is not None:
         promo.status = status.upper()
-    return world.emission(
-        "promotionUpdated", None, {**facts(world, promo), "promotion_type": "BILL"}
-    )
+    more = {"status": promo.status, "promotion_type": "BILL"}
+    return world.emission("promotionUpdated", None, {**facts(world, promo), **more})
 
 
 def issue(world: World, c: Customer, promo: Promotion) -> Emission:

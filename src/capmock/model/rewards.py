@@ -75,16 +75,17 @@ def issue(world: World, c: Customer, reward: Reward, fail: str | None = None) ->
     """rewardIssued (after its points are redeemed), or issueRewardFailure for ``fail``."""
     require_enrolled(world, c)
     if fail:
-        return [
-            world.emission("issueRewardFailure", c, {**facts(reward), "reason": fail, "qty": 1})
-        ]
+        failed = {"reward_id": reward.id, "reward_type": reward.reward_type}
+        failed |= {"points": reward.points, "reason": fail, "qty": 1}
+        return [world.emission("issueRewardFailure", c, failed)]
     out: list[Emission] = []
     if reward.points > 0:
         _, redeemed = points.redeem(world, c, reward.points)
         out.append(redeemed)
     code = world.fake.alnum(10).upper()
     world.state(c).rewards.append(IssuedReward(reward.name, code))
-    out.append(world.emission("rewardIssued", c, {**facts(reward), "code": code}))
+    given = {k: v for k, v in facts(reward).items() if k != "reward_name"}  # not in the body
+    out.append(world.emission("rewardIssued", c, {**given, "code": code}))
     return out
 
 

@@ -54,13 +54,10 @@ def move(
         return None
     customer.tiers[program.id] = to
     event = "tierUpgraded" if to > current else "tierDowngraded"
-    facts: Facts = {
-        "from_tier": current,
-        "to_tier": to,
-        "kind": reason,
-        "expiry": date_str(world.date(365)),
-        **world.balances(customer, program),
-    }
+    facts: Facts = {"from_tier": current, "to_tier": to}
+    if to > current:
+        facts["kind"] = reason  # upgradeType; a downgrade's body names no reason
+    facts["expiry"] = date_str(world.date(365))
     if trigger:
         facts["trigger"] = trigger
     return world.emission(event, customer, facts, program)
@@ -113,5 +110,5 @@ def downgrade_reminder(world: World, c: Customer) -> Emission:
     current = c.tiers.get(program.id, 1)
     if current == program.tiers[0].number:
         raise Rejected("the customer is in the lowest tier: nothing to downgrade")
-    facts = {"from_tier": current, "to_tier": current - 1, **world.balances(c, program)}
+    facts = {"from_tier": current}
     return world.emission("tierDowngradeReminder", c, facts, program)

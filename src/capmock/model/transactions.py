@@ -40,8 +40,6 @@ def new_bill(
         "gross_amount": cents(amount + discount),
         "currency": world.org.currency,
     }
-    if items:
-        facts["items"] = items
     return Bill(
         transaction_id=tid,
         bill_number=number,
@@ -86,12 +84,15 @@ def record(
     world: World, c: Customer, bill: Bill, *, reason: str | None = None, promised: bool = False
 ) -> list[Emission]:
     """The bill's event and, for a bill that earns, its consequences."""
+    if bill.kind == "rejected":
+        facts: Facts = {"bill_number": bill.bill_number}
+        if reason:
+            facts["rejection_reason"] = reason
+        first = world.emission(KIND_EVENTS[bill.kind], c, facts)
+        first.store = bill.store
+        return [first]
     first = world.emission(KIND_EVENTS[bill.kind], c, dict(bill.facts))
     first.store = bill.store
-    if bill.kind == "rejected":
-        if reason:
-            first.facts["rejection_reason"] = reason
-        return [first]
     if bill.kind == "not_interested":
         return [first]
     require_enrolled(world, c)
@@ -216,7 +217,8 @@ def retrigger(world: World, c: Customer, bill: Bill) -> list[Emission]:
     if bill.kind != "rejected":
         raise Rejected(f"bill {bill.bill_number} was not rejected")
     bill.kind = "regular"
-    first = world.emission("rejectedTransactionRetrigger", c, {**bill.facts, "passed": True})
+    facts = {"bill_number": bill.bill_number, "passed": True}
+    first = world.emission("rejectedTransactionRetrigger", c, facts)
     require_enrolled(world, c)
     return [first, *consequences(world, c, bill, False)]
 

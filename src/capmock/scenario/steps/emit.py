@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from capmock import catalog
 from capmock.model.entities import Customer
 from capmock.scenario.steps.base import HANDLERS, Args, Result, Session, handler
 
@@ -44,6 +45,7 @@ def emit(s: Session, customer: Customer | None, args: Args) -> Result:
             if e.event == event:
                 e.overrides = fields or None
         return emissions, result
+    catalog.get(event).check_facts(facts)  # a misspelt fact fails here, at its step
     emission = s.world.emission(event, customer, facts)
     emission.overrides = fields or None
     return [emission], None
