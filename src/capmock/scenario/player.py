@@ -13,12 +13,11 @@ from capmock.envelope import Envelope, event_ids, wrap
 from capmock.errors import CapmockError, ScenarioError
 from capmock.model import schedule
 from capmock.model.entities import Customer
-from capmock.model.factory import make_customer
-from capmock.model.fake import Fake
+from capmock.model.factory import make_world, new_customer
 from capmock.model.ledger import Account
-from capmock.model.world import CustomerState, Emission, World
+from capmock.model.world import CustomerState, Emission
 from capmock.scenario.compiled import ACT, CHOOSE, FOR_EACH, REPEAT, WAIT, Op, compile_step
-from capmock.scenario.loader import Scenario, build_org
+from capmock.scenario.loader import Scenario, org_spec
 from capmock.scenario.steps import HANDLERS, Rejected, Session
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
@@ -66,9 +65,9 @@ class Player:
             tz_millis=bool(opts.get("tz_millis", False)),
             locale=str(org_raw.get("locale", "en_IN")),
         )
-        self.fake = Fake(scenario.seed, self.options.locale)
-        self.org = build_org(scenario, self.fake)
-        self.world = World(self.fake, self.org, scenario.start_ms)
+        spec = org_spec(scenario)
+        self.world = make_world(scenario.seed, self.options.locale, spec, scenario.start_ms)
+        self.fake, self.org = self.world.fake, self.world.org
         self.envelope = Envelope(
             scenario.envelope,
             prefix_event_type=self.org.event_type_prefix,
@@ -98,7 +97,7 @@ class Player:
             self.named[name] = customer
 
     def new_customer(self) -> Customer:
-        return make_customer(self.fake, self.world.ids.next("customer"), self.org)
+        return new_customer(self.world)
 
     # ---- playing --------------------------------------------------------------------
     def emissions(self) -> Iterator[Emission | Checkpoint]:
