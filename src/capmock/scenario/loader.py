@@ -274,12 +274,13 @@ def org_spec(scenario: Scenario) -> OrgSpec:
     check_org(raw, path, scenario.doc)
     locale = str(raw.get("locale", "en_IN"))
     if locale not in LOCALES:
+        guess = did_you_mean(locale, LOCALES)
         raise _error(
             f"unsupported locale '{locale}'",
             raw,
             "locale",
             path,
-            hint=f"did you mean '{did_you_mean(locale, LOCALES)}'?",
+            hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(LOCALES)}",
         )
     for key in raw:
         if key not in spec.ORG_KEYS:
