@@ -1,4 +1,4 @@
-"""Membership: enrolment, profile changes, merges and the loyalty card."""
+"""Membership: enrolment, profile changes, merges."""
 
 from __future__ import annotations
 
@@ -69,14 +69,3 @@ def merge(world: World, survivor: Customer, victim: Customer | None) -> Emission
         **world.balances(survivor, program),
     }
     return world.emission("loyaltyCustomerMerge", survivor, facts, program)
-
-
-def update_card(world: World, c: Customer, status: str) -> Emission:
-    st = world.state(c)
-    previous, st.card_status = st.card_status, status.upper()
-    facts = {
-        "card_number": c.card_number,
-        "previous_status": previous,
-        "current_status": st.card_status,
-    }
-    return world.emission("cardUpdated", c, facts)

@@ -7,12 +7,18 @@ handler (a new domain module is added to the import list below).
 from __future__ import annotations
 
 from capmock.scenario.steps import (  # noqa: F401 - each module registers its handlers
+    badges,
+    cards,
     coupons,
+    currency,
     customers,
     emit,
+    partners,
     points,
     promotions,
+    requests,
     rewards,
+    streaks,
     targets,
     tiers,
     transactions,

@@ -30,9 +30,3 @@ def update_customer(s: Session, customer: Customer | None, args: Args) -> Result
 def merge_customers(s: Session, customer: Customer | None, args: Args) -> Result:
     survivor = need(customer)
     return [membership.merge(s.world, survivor, named(s, args["victim"]))], survivor
-
-
-@handler("update_card")
-def update_card(s: Session, customer: Customer | None, args: Args) -> Result:
-    c = need(customer)
-    return [membership.update_card(s.world, c, str(args.get("status", "SUSPENDED")))], None

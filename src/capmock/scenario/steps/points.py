@@ -1,11 +1,9 @@
-"""Steps: points redeemed, reversed, awarded, expired, reminded, converted, transferred;
-alternate currencies."""
+"""Steps: points redeemed, reversed, awarded, expired, reminded, converted, transferred."""
 
 from __future__ import annotations
 
 from capmock.errors import CapmockError
-from capmock.model import currency, points
-from capmock.model.currency import CurrencyIssue
+from capmock.model import points
 from capmock.model.entities import Customer
 from capmock.model.membership import require_enrolled
 from capmock.model.world import Redemption
@@ -85,18 +83,3 @@ def transfer_points(s: Session, customer: Customer | None, args: Args) -> Result
     if receiver is None:
         raise CapmockError(f"unknown customer '{args['to']}'")
     return points.transfer(s.world, sender, receiver, float(args["points"])), None
-
-
-@handler("issue_alternate_currency")
-def issue_alternate(s: Session, customer: Customer | None, args: Args) -> Result:
-    c = need(customer)
-    name = str(args.get("currency", "stars"))
-    issued, emission = currency.issue(s.world, c, name, float(args["amount"]))
-    return [emission], issued
-
-
-@handler("reverse_alternate_currency")
-def reverse_alternate(s: Session, customer: Customer | None, args: Args) -> Result:
-    issued = ref(s, args["issue"], CurrencyIssue)
-    c = owner(s, customer, issued.customer_id)
-    return [currency.reverse(s.world, c, issued)], issued
