@@ -18,6 +18,7 @@ from capmock.model.ledger import Account
 from capmock.model.world import CustomerState, Emission
 from capmock.scenario.compiled import ACT, CHOOSE, FOR_EACH, REPEAT, WAIT, Op, compile_step
 from capmock.scenario.loader import Scenario, org_spec
+from capmock.scenario.state import customer_state
 from capmock.scenario.steps import HANDLERS, Rejected, Session
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
@@ -214,8 +215,6 @@ class Player:
     def customer_view(self, customer: Customer) -> dict[str, Any]:
         """The model's view of a customer for templates: `plan --state`'s row, plus
         ``points`` and ``tier`` of the default program and ``transactions`` (visits)."""
-        from capmock.scenario.state import customer_state
-
         st = self.world.states.get(customer.customer_id)
         if st is None:  # not met yet: a blank view, without registering the customer
             st = CustomerState(customer, {p.id: Account() for p in self.org.programs})
