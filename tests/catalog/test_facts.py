@@ -54,6 +54,20 @@ def test_a_misspelt_fact_in_an_emit_step_names_the_step(tmp_path: Path) -> None:
     assert "badgeEarned has no fact 'badge_idd' — did you mean 'badge_id'?" in result.output
 
 
+def test_a_misspelt_fact_of_a_model_event_names_the_step(tmp_path: Path) -> None:
+    """emit of a model-owned event runs its step: its facts are the step's parameters."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: t\ncustomers:\n  alice: {}\nsteps:\n  - enrol: alice\n"
+        "  - emit: {event: pointsIssued, customer: alice, facts: {pionts: 7}}\n"
+    )
+    result = CliRunner().invoke(main, ["plan", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "bad.yaml:6" in result.output
+    assert "pointsIssued has no fact 'pionts' (emit runs the award_points step)" in result.output
+    assert "did you mean 'points'?" in result.output
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in BUNDLED.glob("*.yaml")))
 def test_bundled_scenarios_emit_only_declared_facts(name: str) -> None:
     """Every fact the model hands the catalog is one the event's builder reads (checked

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from capmock import catalog
+from capmock.catalog.registry import UnknownFactError
+from capmock.errors import did_you_mean
 from capmock.model.entities import Customer
+from capmock.scenario import spec
 from capmock.scenario.steps.base import HANDLERS, Args, Result, Session, handler
 
 # Events whose numbers the model owns: an `emit` of one of them goes through the model.
@@ -40,6 +43,7 @@ def emit(s: Session, customer: Customer | None, args: Args) -> Result:
     facts = dict(args.get("facts") or {})
     step = MODEL_EVENTS.get(event)
     if step is not None:
+        _check_step_facts(event, step, facts)
         emissions, result = HANDLERS[step](s, customer, {**DEFAULTS.get(event, {}), **facts})
         for e in emissions:
             if e.event == event:
@@ -49,3 +53,15 @@ def emit(s: Session, customer: Customer | None, args: Args) -> Result:
     emission = s.world.emission(event, customer, facts)
     emission.overrides = fields or None
     return [emission], None
+
+
+def _check_step_facts(event: str, step: str, facts: Args) -> None:
+    """The facts of a model-owned event are its step's parameters: any other name fails."""
+    known = {p.name for p in spec.STEPS[step].params} - {"customer"}
+    unknown = sorted(facts.keys() - known)
+    if unknown:
+        guess = did_you_mean(unknown[0], known)
+        raise UnknownFactError(
+            f"{event} has no fact '{unknown[0]}' (emit runs the {step} step)",
+            hint=f"did you mean '{guess}'?" if guess else f"its facts: {', '.join(sorted(known))}",
+        )
