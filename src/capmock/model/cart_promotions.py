@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from capmock.errors import Rejected
 from capmock.model.entities import Customer
+from capmock.model.records import CartPromotion
 from capmock.model.world import Bill, Emission, Facts, World
-
-
-@dataclass(slots=True)
-class CartPromotion:
-    WHAT: ClassVar[str] = "cart promotion"
-
-    customer_id: int
-    promotion_id: int
-    issue_id: str  # 24-hex ObjectId
-    issue_ms: int
-    earn_id: str | None
-    discount: float
-    state: str  # issued | earned | redeemed | revoked
-    name: str
-
-    def view(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def check_owner(cart: CartPromotion, c: Customer, name: Any) -> None:

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
-
 from capmock.clock import date_str
 from capmock.errors import CapmockError, Rejected
 from capmock.model.entities import Customer
 from capmock.model.membership import require_enrolled
+from capmock.model.records import Coupon
 from capmock.model.world import Bill, Emission, Facts, World
-
-
-@dataclass(slots=True)
-class Coupon:
-    WHAT: ClassVar[str] = "coupon"
-
-    coupon_id: int
-    code: str
-    series: str
-    series_id: int
-    discount: float
-    expiry: str  # YYYY-MM-DD
-    status: str  # ISSUED | REDEEMED
-    customer_id: int
-
-    def view(self) -> dict[str, Any]:
-        return {"kind": "coupon", **asdict(self)}
 
 
 def issue(world: World, c: Customer, series: str, count: int, discount: float) -> list[Coupon]:

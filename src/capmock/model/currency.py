@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from capmock.errors import Rejected
 from capmock.model.entities import Customer
 from capmock.model.membership import require_enrolled
+from capmock.model.records import CurrencyIssue
 from capmock.model.world import Emission, Facts, World
 
 REVERSED = "issuedalternateCurrenciesReversed"
-
-
-@dataclass(slots=True)
-class CurrencyIssue:
-    WHAT: ClassVar[str] = "alternate-currency issue"
-
-    id: int
-    customer_id: int
-    name: str
-    amount: float
-    reversed: bool = False
 
 
 def _facts(name: str, amount: float, balance: float) -> Facts:

@@ -9,17 +9,17 @@ would cost ~700 bytes a customer.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from capmock.model.entities import Customer
 from capmock.model.ledger import Account
-
-if TYPE_CHECKING:
-    from capmock.model.cart_promotions import CartPromotion
-    from capmock.model.coupons import Coupon
-    from capmock.model.partners import PartnerLink
-    from capmock.model.promotions import Issual
-    from capmock.model.rewards import IssuedReward
+from capmock.model.records import (
+    CartPromotion,
+    Coupon,
+    Issual,
+    IssuedReward,
+    PartnerLink,
+)
 
 T = TypeVar("T")
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
-
 from capmock.clock import date_str
 from capmock.errors import Rejected
 from capmock.model.entities import Customer
+from capmock.model.records import PartnerLink
 from capmock.model.world import Emission, World
 
 LINKED, UPDATED, DELINKED, REMINDED = (
@@ -16,17 +14,6 @@ LINKED, UPDATED, DELINKED, REMINDED = (
     "partnerProgramDelinked",
     "supplementaryMembershipExpiryReminder",
 )
-
-
-@dataclass(slots=True)
-class PartnerLink:
-    partner_id: int
-    partner_name: str
-    partner_type: str
-    expiry: str  # YYYY-MM-DD
-
-    def view(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def change(world: World, c: Customer, name: str, event: str) -> Emission:

@@ -9,60 +9,18 @@ LOYALTY_EARNING — "enrol & issue": the first qualifying bill issues it, then i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
 from capmock.clock import date_str, parse_date_ms
 from capmock.errors import CapmockError, Rejected, did_you_mean
 from capmock.model import tiers
 from capmock.model.customers import CustomerState
 from capmock.model.entities import Customer
+from capmock.model.records import Issual, Promotion
 from capmock.model.world import Bill, Emission, Facts, World
 
 TYPES = ("GENERIC", "LOYALTY", "LOYALTY_EARNING")
-
-
-@dataclass(slots=True)
-class Promotion:
-    """A promotion of the org (``world.promotions``)."""
-
-    WHAT: ClassVar[str] = "promotion"
-
-    id: int
-    name: str
-    type: str  # one of TYPES
-    points: float
-    min_amount: float
-    status: str  # LIVE, …
-    start: str  # YYYY-MM-DD
-    end: str
-    max_earns: int = 1
-    description: str = ""
-
-
-@dataclass(slots=True)
-class Issual:
-    """A promotion held by a customer: issued (``issual_id``), or GENERIC (None)."""
-
-    issual_id: int | None
-    issued_ms: int
-    earned: list[int] = field(default_factory=list)  # earned ids not revoked
-    revoked: int = 0  # earns revoked (a revoked earn is not earned again)
-
-    @property
-    def earns(self) -> int:
-        """Earns so far, revoked ones included."""
-        return len(self.earned) + self.revoked
-
-    def view(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "issual_id": self.issual_id,
-            "issued_ms": self.issued_ms,
-            "earned": self.earned,
-        }
-        if self.revoked:
-            out["revoked"] = self.revoked
-        return out
 
 
 @dataclass(slots=True)

@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from capmock.clock import DAY_MS
 from capmock.model import points
 from capmock.model.entities import Customer
 from capmock.model.membership import require_enrolled
+from capmock.model.records import IssuedReward, Reward
 from capmock.model.world import Emission, Facts, World
-
-
-@dataclass(slots=True)
-class Reward:
-    WHAT: ClassVar[str] = "reward"
-
-    id: int
-    name: str
-    points: float
-    reward_type: str
-    redemption_type: str
-    series_id: str
-    start_ms: int
-    end_ms: int
-    priority: int = 1
-
-
-@dataclass(slots=True)
-class IssuedReward:
-    """A reward a customer holds (``plan --state``: {"reward": name, "code": code})."""
-
-    reward: str
-    code: str
-
-    def view(self) -> dict[str, str]:
-        return {"reward": self.reward, "code": self.code}
 
 
 def facts(reward: Reward) -> Facts:

@@ -7,7 +7,7 @@ order Capillary would send them; rendering them into payloads is the catalog's j
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from capmock.clock import DAY_MS
 from capmock.ids import Ids
@@ -15,10 +15,7 @@ from capmock.model.customers import Accounts, CustomerState
 from capmock.model.entities import Customer, Org, Program, Store
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account, Taken
-
-if TYPE_CHECKING:
-    from capmock.model.promotions import Promotion
-    from capmock.model.rewards import Reward
+from capmock.model.records import Promotion, Reward
 
 Facts = dict[str, Any]  # what the model decided about an event, by fact name
 

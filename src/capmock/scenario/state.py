@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from capmock.model.world import CustomerState
+from capmock.model.entities import Customer, Org
+from capmock.model.world import CustomerState, World
 
-if TYPE_CHECKING:
-    from capmock.scenario.player import Player
+
+class Player(Protocol):
+    """What the state is read from (the scenario player)."""
+
+    org: Org
+    world: World
+    named: dict[str, Customer]
+    emitted: int
 
 
 def customer_state(player: Player, st: CustomerState) -> dict[str, Any]:
