@@ -55,7 +55,9 @@ _EXPECT_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["status"],
             "additionalProperties": False,
-            "properties": {"status": {"anyOf": [_STATUS, {"type": "array", "items": _STATUS}]}},
+            "properties": {
+                "status": {"anyOf": [_STATUS, {"type": "array", "items": _STATUS}]}
+            },
         },
     ],
 }

@@ -120,9 +120,8 @@ class Checker:
         try:
             parse_expect(value)
         except ValueError as err:
-            self.add(
-                f"bad expectation: {err}", container, key, field=path, hint=spec.KINDS["expect"]
-            )
+            self.add(f"bad expectation: {err}", container, key, field=path,
+                     hint=spec.KINDS["expect"])
 
     def check_json(self, value: Any, step: Any, path: str, loop: bool) -> None:
         """A check's `json:` — JSONPath keys, templates naming known customers."""
@@ -328,9 +327,8 @@ def consumer(checker: Checker, block: Any, doc: Any) -> None:
     if block is None:
         return
     if not isinstance(block, dict):
-        checker.add(
-            "expected a mapping {state, headers, within}", doc, "consumer", field="consumer"
-        )
+        checker.add("expected a mapping {state, headers, within}", doc, "consumer",
+                    field="consumer")
         return
     for key in block:
         if key not in spec.CONSUMER_KEYS:
@@ -338,22 +336,16 @@ def consumer(checker: Checker, block: Any, doc: Any) -> None:
     state = block.get("state")
     if state is not None and (not isinstance(state, str) or "{customerId}" not in state):
         checker.add(
-            "state must be a URL template with {customerId}",
-            block,
-            "state",
-            field="consumer.state",
-            hint='e.g. "GET {base}/customers/{customerId}"',
+            "state must be a URL template with {customerId}", block, "state",
+            field="consumer.state", hint='e.g. "GET {base}/customers/{customerId}"',
         )
     headers = block.get("headers")
     if headers is not None and not isinstance(headers, dict):
-        checker.add(
-            "headers must be a mapping of names to values",
-            block,
-            "headers",
-            field="consumer.headers",
-        )
+        checker.add("headers must be a mapping of names to values", block, "headers",
+                    field="consumer.headers")
     if "within" in block and duration_ms(block["within"]) is None:
-        checker.add(f"expected {spec.KINDS['duration']}", block, "within", field="consumer.within")
+        checker.add(f"expected {spec.KINDS['duration']}", block, "within",
+                    field="consumer.within")
 
 
 class ScenarioProblems(ScenarioError):
