@@ -165,9 +165,10 @@ def ms(value: float | None) -> str:
 def print_summary(summary: Summary, target: str) -> None:
     s = summary
     click.echo(f"target     {target}")
+    done = f"    already done {s.already_done}" if s.already_done else ""
     click.echo(
         f"planned    {s.planned}    delivered {s.delivered}    failed-final "
-        f"{s.failed_final}    pending {s.pending}"
+        f"{s.failed_final}    pending {s.pending}{done}"
     )
     click.echo(
         f"retries    {s.retries}    duplicates sent {s.duplicates_sent}    reordered {s.reordered}"
@@ -233,18 +234,21 @@ def finish(
     sys.exit(0 if ok else 1)
 
 
+def journaled_run(summary: Summary) -> dict[str, Any]:
+    """The run record of the summary's journal ({} without one)."""
+    from capmock.delivery import read_journal
+
+    runs = read_journal(summary.journal).runs if summary.journal else []
+    return runs[0] if runs else {}
+
+
 def resume_command(summary: Summary, target: str | None) -> str:
     """The command that finishes an interrupted run, and what it must be given again."""
-    from capmock.delivery import read_journal
     from capmock.delivery.restore import journaled_secret_names
     from capmock.delivery.secrets import is_redacted
 
-    journal = summary.journal or "JOURNAL"
-    command = f"capmock run --resume {shlex.quote(journal)}"
-    run = {}
-    if summary.journal:
-        runs = read_journal(summary.journal).runs
-        run = runs[0] if runs else {}
+    run = journaled_run(summary)
+    command = f"capmock run --resume {shlex.quote(summary.journal or 'JOURNAL')}"
     journaled = str(run.get("target", ""))
     if (target and is_redacted(redact_url(target))) or is_redacted(journaled):
         command += " --target URL"
@@ -257,11 +261,16 @@ def resume_command(summary: Summary, target: str | None) -> str:
 def interrupted(stopped: Interrupted, target: str | None, as_json: bool) -> None:
     """Ctrl-C: the summary so far and how to finish the run; exit 130."""
     summary = stopped.summary
+    run = journaled_run(summary)
+    shown = redact_url(target or str(run.get("target") or "?"))
+    if (run.get("meta") or {}).get("sink"):
+        shown += " (the embedded sink: a resume starts a fresh one)"
     if as_json:
-        emit_json({**summary.to_dict(), "resume": resume_command(summary, target)}, pretty=True)
+        out = {**summary.to_dict(), "target": shown, "resume": resume_command(summary, target)}
+        emit_json(out, pretty=True)
     else:
         click.echo("interrupted: sends in flight finished and are journaled", err=True)
-        print_summary(summary, redact_url(target or "(the journal's target)"))
+        print_summary(summary, shown)
         click.echo(f"resume     {resume_command(summary, target)}")
     sys.exit(130)
 
