@@ -116,6 +116,7 @@ def test_bad_flag_values_are_usage_errors() -> None:
         (("--connections", "0"), "--connections"),
         (("--retry", "capilary"), "did you mean 'capillary'?"),
         (("--duplicates", "lots"), "--duplicates"),
+        (("--on-retry", "contnue"), "did you mean 'continue'?"),
     ]:
         result = run("run", "earn-and-redeem", *args)
         assert result.exit_code == 2, args
@@ -257,6 +258,8 @@ def test_resuming_an_embedded_sink_run_starts_a_fresh_sink(tmp_path: Path) -> No
     assert out["target"].startswith("http://127.0.0.1:")
     assert out["sink_received"] == out["delivered"] and out["delivered"] >= 110 - sent
     assert out["delivered"] + out["already_done"] == 110
+    text = run("run", "--resume", str(journal), "--quiet")  # nothing left: all already done
+    assert text.exit_code == 0 and "pending 0    already done 110" in text.output
 
 
 def test_a_closed_port_is_said_at_once_a_line_per_change(tmp_path: Path) -> None:
