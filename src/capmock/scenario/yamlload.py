@@ -1,7 +1,14 @@
-"""YAML loading that remembers where every value came from (file, line, column)."""
+"""YAML loading that remembers where every value came from (file, line, column).
+
+Hostile input is refused before objects are built: text that is not UTF-8 or holds NUL
+bytes, nesting deeper than ``MAX_DEPTH``, aliases that would expand the document by more
+than ``MAX_ALIAS_NODES`` nodes (a "billion laughs"), aliases that refer to themselves,
+and numbers that are not finite or do not fit 64 bits.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +42,58 @@ def _mark(file: str, node: yaml.Node) -> Mark:
     return Mark(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+MAX_DEPTH = 100  # nested mappings and lists
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add when expanded
+MAX_INT = 2**63 - 1
+
+
+def _error(message: str, file: str, mark: Any, hint: str | None = None) -> ScenarioError:
+    return ScenarioError(
+        message,
+        file=file,
+        line=mark.line + 1 if mark is not None else None,
+        column=mark.column + 1 if mark is not None else None,
+        hint=hint,
+    )
+
+
 class _Loader(yaml.SafeLoader):
     filename = "<string>"
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if self.depth >= MAX_DEPTH:
+            raise _error(
+                f"nested more than {MAX_DEPTH} levels deep",
+                self.filename,
+                event.start_mark,
+                hint="flatten the scenario (e.g. fewer nested repeats)",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise _error(
+                f"{node.value!r} is not a finite number",
+                self.filename,
+                node.start_mark,
+                hint="give a plain number, e.g. 100.5",
+            )
+        return value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        value = super().construct_yaml_int(node)
+        if abs(value) > MAX_INT:
+            raise _error(
+                "number too large", self.filename, node.start_mark, hint="whole numbers fit 64 bits"
+            )
+        return value
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:  # type: ignore[override]
         out = Located()
@@ -74,6 +131,8 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 # Timestamps stay strings: the scenario layer parses them with its own messages.
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
@@ -81,30 +140,111 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _expanded_size(root: yaml.Node, filename: str) -> int:
+    """Nodes in the document once every alias is expanded (shared nodes counted each
+    time they are used); refuses an alias that contains itself. Iterative: no recursion."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise _error(
+                "an alias refers to the mapping or list that contains it", filename, node.start_mark
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_text(text: str, filename: str) -> None:
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise ScenarioError(
+            "NUL byte: this is not a text file",
+            file=filename,
+            line=line,
+            hint="a scenario is YAML text",
+        )
+
+
 def load_text(text: str, filename: str) -> Any:
+    _check_text(text, filename)
     loader = _Loader(text)
     loader.filename = filename
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        literal = len({id(n) for n in _walk_unique(node)})
+        if _expanded_size(node, filename) - literal > MAX_ALIAS_NODES:
+            raise _error(
+                f"aliases expand beyond {MAX_ALIAS_NODES:,} nodes",
+                filename,
+                node.start_mark,
+                hint="write the repeated part once and use `repeat:`",
+            )
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        raise _error(f"bad YAML: {err.problem or err.context}", filename, mark) from err
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
         raise ScenarioError(
-            f"bad YAML: {err.problem or err.context}",
-            file=filename,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
+            f"bad YAML: character {err.character!r} is not allowed", file=filename, line=line
         ) from err
     except yaml.YAMLError as err:
         raise ScenarioError(f"bad YAML: {err}", file=filename) from err
+    except RecursionError as err:  # a last guard: MAX_DEPTH keeps well below the limit
+        raise ScenarioError("nested too deeply", file=filename, line=1) from err
     finally:
         loader.dispose()
 
 
+def _walk_unique(root: yaml.Node) -> list[yaml.Node]:
+    seen: dict[int, yaml.Node] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(_children(node))
+    return list(seen.values())
+
+
 def load_file(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as err:
         raise ScenarioError(f"cannot read scenario: {err.strerror}", file=str(path)) from err
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ScenarioError(
+            f"not UTF-8 text (byte 0x{data[err.start]:02x})",
+            file=str(path),
+            line=line,
+            hint="save the scenario as UTF-8",
+        ) from err
     return load_text(text, str(path))
 
 
