@@ -121,15 +121,25 @@ def test_include_shares_org(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("org", "message"),
     [
-        ("org: {programs: 5}", "bad.yaml:1:17: programs: org.programs must be list, got 5"),
+        ("org: {programs: 5}", "bad.yaml:1:17: org.programs: expected a list, got 5"),
         (
             "org: {programs: [{points_per_currency: lots}]}",
-            "program.points_per_currency must be a number or duration, got 'lots'",
+            "bad.yaml:1:40: org.programs[0].points_per_currency: expected a number, got 'lots'",
         ),
-        ("org: {programs: [{tier_basis: points}]}", "program.tier_basis: unknown value 'points'"),
-        ("org: {targets: [{metric: spend}]}", "a target needs a name"),
-        ("org: {streaks: [{name: s, levels: [0, 2]}]}", "streak levels are whole numbers"),
-        ("org: {locale: xx_XX}", "unsupported locale 'xx_XX'"),
+        (
+            "org: {programs: [{tier_basis: points}]}",
+            "bad.yaml:1:31: org.programs[0].tier_basis: unknown value 'points' — "
+            "one of: lifetime_points, spend",
+        ),
+        ("org: {targets: [{metric: spend}]}", "org.targets[0]: a target needs 'name' (a string)"),
+        (
+            "org: {streaks: [{name: s, levels: [0, 2]}]}",
+            "bad.yaml:1:36: org.streaks[0].levels[0]: must be at least 1, got 0",
+        ),
+        (
+            "org: {locale: en_GG}",
+            "bad.yaml:1:15: org.locale: unknown value 'en_GG' — did you mean 'en_GB'?",
+        ),
     ],
 )
 def test_org_shapes_are_checked(tmp_path: Path, org: str, message: str) -> None:

@@ -33,6 +33,8 @@ class Param:
     kind: str
     required: bool = False
     doc: str = ""
+    low: float | None = None  # bounds of a number (None: the kind's, see format_schema)
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,16 @@ class StepSpec:
         return next((p for p in self.params if p.name == name), None)
 
 
-def P(name: str, kind: str, required: bool = False, doc: str = "") -> Param:
-    return Param(name, kind, required, doc)
+def P(
+    name: str,
+    kind: str,
+    required: bool = False,
+    doc: str = "",
+    *,
+    low: float | None = None,
+    high: float | None = None,
+) -> Param:
+    return Param(name, kind, required, doc, low, high)
 
 
 CUST = P("customer", "customer", doc="who; default: the loop's customer or the only one")
@@ -134,7 +144,7 @@ _STEPS: list[StepSpec] = [
         (
             CUST,
             P("amount", "number"),
-            P("items", "int", doc="number of line items"),
+            P("items", "int", doc="number of line items (1-20)", low=1, high=20),
             P("discount", "number"),
             P("currency", "string"),
             P("store", "int"),
@@ -252,7 +262,13 @@ _STEPS: list[StepSpec] = [
     StepSpec(
         "issue_coupon",
         "Issue one coupon (or `count` in bulk) of a series.",
-        (CUST, P("series", "string"), P("count", "int"), P("discount", "number"), AS),
+        (
+            CUST,
+            P("series", "string"),
+            P("count", "int", low=1),
+            P("discount", "number"),
+            AS,
+        ),
         "series",
         emits=("CouponIssue",),
     ),
@@ -499,7 +515,13 @@ _STEPS: list[StepSpec] = [
             CUST,
             P("json", "mapping", True, "JSONPath -> expected value, e.g. $.tier: 2"),
             P("within", "duration", doc="how long to poll (default consumer.within, else 10s)"),
-            P("status", "int", doc="the state endpoint's expected status (default 200)"),
+            P(
+                "status",
+                "int",
+                doc="the state endpoint's expected status (default 200)",
+                low=100,
+                high=599,
+            ),
         ),
         "customer",
     ),
