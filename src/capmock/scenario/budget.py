@@ -1,0 +1,114 @@
+"""What a scenario would cost, weighed before anything is built or played.
+
+A plan is refused when its steps would run more than ``max_events`` times (a bulk
+``issue_coupon`` weighs its ``count``; repeats and crowds multiply what they hold; a
+``choose`` weighs its heaviest branch), or when its waits would carry the clock past the
+end of the calendar. The error names the step where the limit is crossed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from capmock.errors import ScenarioError
+from capmock.scenario.compiled import split_step
+from capmock.scenario.yamlload import mark_of
+
+DEFAULT_MAX_EVENTS = 5_000_000
+# The model's clock stays within these years: dates a few hundred years past it (expiries,
+# validity) must still be dates.
+CALENDAR_START_MS = 0  # 1970-01-01
+CALENDAR_END_MS = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp() * 1000)
+
+
+class BudgetExceeded(ScenarioError):
+    """The plan would produce more than its event budget allows."""
+
+    def __init__(self, limit: int, **where: Any) -> None:
+        super().__init__(
+            f"the plan would exceed its budget of {limit:,} events here",
+            hint="lower the count or repetitions, or raise the event budget",
+            **where,
+        )
+        self.limit = limit
+
+
+@dataclass
+class _Cost:
+    events: int = 0
+    clock_ms: int = 0
+
+
+class Weigher:
+    def __init__(
+        self, doc: dict[str, Any], file: str, start_ms: int, max_events: int | None
+    ) -> None:
+        self.file, self.start_ms, self.max_events = file, start_ms, max_events
+        customers = doc.get("customers") or {}
+        self.crowds = {
+            name: int(raw["crowd"])
+            for name, raw in customers.items()
+            if isinstance(raw, dict) and "crowd" in raw
+        }
+
+    def where(self, step: Any, action: str) -> dict[str, Any]:
+        mark = mark_of(step, action)
+        return {
+            "file": mark.file if mark else self.file,
+            "line": mark.line if mark else 1,
+            "column": mark.column if mark else None,
+            "field": action,
+        }
+
+    def steps(self, steps: list[Any], times: int, cost: _Cost) -> None:
+        for step in steps:
+            self.step(step, times, cost)
+
+    def step(self, step: dict[str, Any], times: int, cost: _Cost) -> None:
+        action, args = split_step(step)
+        nested = step.get("steps") or []
+        if action == "repeat":
+            self.steps(nested, times * int(args["times"]), cost)
+        elif action == "for_each":
+            self.steps(nested, times * self.crowds.get(args["customers"], 1), cost)
+        elif action == "choose":
+            self.choose(args["branches"], times, cost)
+        else:
+            if action == "wait":
+                from capmock.scenario.validate import duration_ms  # the catalog: loaded late
+
+                cost.clock_ms += times * (duration_ms(args["duration"]) or 0)
+            cost.events += times * (int(args.get("count", 1)) if action == "issue_coupon" else 1)
+        self.judge(step, action, cost)
+
+    def choose(self, branches: list[dict[str, Any]], times: int, cost: _Cost) -> None:
+        heaviest = _Cost()
+        for branch in branches:
+            if branch.get("weight", 1) <= 0:
+                continue
+            one = _Cost(cost.events, cost.clock_ms)
+            self.steps(branch.get("steps") or [], times, one)
+            heaviest.events = max(heaviest.events, one.events)
+            heaviest.clock_ms = max(heaviest.clock_ms, one.clock_ms)
+        cost.events = max(cost.events, heaviest.events)
+        cost.clock_ms = max(cost.clock_ms, heaviest.clock_ms)
+
+    def judge(self, step: Any, action: str, cost: _Cost) -> None:
+        if self.max_events is not None and cost.events > self.max_events:
+            raise BudgetExceeded(self.max_events, **self.where(step, action))
+        if self.start_ms + cost.clock_ms >= CALENDAR_END_MS:
+            raise ScenarioError(
+                "the waits carry the clock past the year 9000",
+                hint="shorter waits, fewer repetitions, or an earlier start",
+                **self.where(step, action),
+            )
+
+
+def weigh(doc: dict[str, Any], file: str, start_ms: int, max_events: int | None) -> int:
+    """The plan's weight: how many times its steps run (a bulk coupon issue counting each
+    coupon); raises past a limit. The player counts the events themselves as it plays."""
+    cost = _Cost()
+    Weigher(doc, file, start_ms, max_events).steps(doc.get("steps") or [], 1, cost)
+    return cost.events
