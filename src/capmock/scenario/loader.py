@@ -49,7 +49,7 @@ def _error(message: str, doc: Any, key: Any, path: str, hint: str | None = None)
         file=mark.file if mark else path,
         line=mark.line if mark else 1,
         column=mark.column if mark else None,
-        field=str(key) if key is not None else None,
+        field=key if isinstance(key, str) else None,
         hint=hint,
     )
 

@@ -188,35 +188,52 @@ def _check_text(text: str, filename: str) -> None:
 
 def load_text(text: str, filename: str) -> Any:
     _check_text(text, filename)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(err, text, filename) from err
     loader.filename = filename
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        literal = len({id(n) for n in _walk_unique(node)})
-        if _expanded_size(node, filename) - literal > MAX_ALIAS_NODES:
-            raise _error(
-                f"aliases expand beyond {MAX_ALIAS_NODES:,} nodes",
-                filename,
-                node.start_mark,
-                hint="write the repeated part once and use `repeat:`",
-            )
-        return loader.construct_document(node)
+        return _build(loader, filename)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         raise _error(f"bad YAML: {err.problem or err.context}", filename, mark) from err
     except yaml.reader.ReaderError as err:
-        line = text.count("\n", 0, err.position) + 1
-        raise ScenarioError(
-            f"bad YAML: character {err.character!r} is not allowed", file=filename, line=line
-        ) from err
+        raise _reader_error(err, text, filename) from err
     except yaml.YAMLError as err:
-        raise ScenarioError(f"bad YAML: {err}", file=filename) from err
+        raise ScenarioError(f"bad YAML: {err}", file=filename, line=1) from err
     except RecursionError as err:  # a last guard: MAX_DEPTH keeps well below the limit
         raise ScenarioError("nested too deeply", file=filename, line=1) from err
     finally:
         loader.dispose()
+
+
+def _build(loader: _Loader, filename: str) -> Any:
+    """Compose the node graph, weigh what its aliases expand to, then build objects."""
+    node = loader.get_single_node()
+    if node is None:
+        return None
+    literal = len(_walk_unique(node))
+    if _expanded_size(node, filename) - literal > MAX_ALIAS_NODES:
+        raise _error(
+            f"aliases expand beyond {MAX_ALIAS_NODES:,} nodes",
+            filename,
+            node.start_mark,
+            hint="write the repeated part once and use `repeat:`",
+        )
+    return loader.construct_document(node)
+
+
+def _reader_error(err: yaml.reader.ReaderError, text: str, filename: str) -> ScenarioError:
+    line = text.count("\n", 0, err.position) + 1
+    char = err.character
+    shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return ScenarioError(
+        f"bad YAML: character {shown} is not allowed",
+        file=filename,
+        line=line,
+        hint="a scenario is printable text",
+    )
 
 
 def _walk_unique(root: yaml.Node) -> list[yaml.Node]:
