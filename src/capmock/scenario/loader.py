@@ -15,7 +15,7 @@ from capmock.model.factory import make_org, make_program
 from capmock.model.fake import Fake
 from capmock.scenario.budget import CALENDAR_END_MS, CALENDAR_START_MS, DEFAULT_MAX_EVENTS, weigh
 from capmock.scenario.validate import check, duration_ms
-from capmock.scenario.yamlload import Located, load_file, mark_of
+from capmock.scenario.yamlload import Located, load_file, mark_of, quoted
 
 # The bundled scenarios: the checkout's scenarios/ folder, or $CAPMOCK_SCENARIOS (the
 # Docker image sets it; an installed wheel has no scenarios/ of its own).
@@ -100,7 +100,7 @@ def _with_includes(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         target = find_include(rel, path)
         if target is None:
             dirs = ", ".join(str(d) for d in (path.parent, *include_dirs()))
-            raise _error(f"included file not found: '{rel}'", holder, key, str(path),
+            raise _error(f"included file not found: {quoted(rel)}", holder, key, str(path),
                          hint=f"looked in {dirs}")  # fmt: skip
         if target in seen or target == path.resolve():
             chain = " -> ".join(p.name for p in (*seen, path.resolve(), target))

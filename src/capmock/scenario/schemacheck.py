@@ -11,7 +11,7 @@ import jsonschema_rs
 from capmock.errors import ScenarioError, did_you_mean
 from capmock.scenario import spec
 from capmock.scenario.format_schema import scenario_schema
-from capmock.scenario.yamlload import key_mark, mark_of
+from capmock.scenario.yamlload import key_mark, mark_of, quoted
 
 # Keywords whose subschema applies to a part of the instance (the instance changes there).
 _DESCEND = {"properties", "items", "additionalProperties", "prefixItems", "patternProperties"}
@@ -78,7 +78,8 @@ def field_name(path: list[Any], *, value: bool = True) -> str:
                 continue
             if value and primary is not None:
                 part = primary
-        out += f".{part}" if out else str(part)
+        text = str(part) if str(part).isprintable() else repr(str(part))[1:-1]
+        out += f".{text}" if out else text
     return out
 
 
@@ -163,7 +164,7 @@ class _Told:
         known = sorted(self.known_keys())
         guess = did_you_mean(key, known)
         hint = f"did you mean '{guess}'?" if guess else f"known: {', '.join(known)}"
-        message = f"unknown {noun} '{key}'" + (f" for {owner}" if owner else "")
+        message = f"unknown {noun} {quoted(key)}" + (f" for {owner}" if owner else "")
         return [ScenarioError(**self._key_where(key), message=message, hint=hint)]
 
     def _key_where(self, key: str) -> dict[str, Any]:
@@ -198,7 +199,7 @@ class _Told:
         guess = did_you_mean(first, spec.STEPS)
         hint = f"did you mean '{guess}'?" if guess else "see the step list in docs/scenarios.md"
         where = self._key_where(first) | {"field": field_name(self.path) or None}
-        return ScenarioError(f"unknown step '{first}'", hint=hint, **where)
+        return ScenarioError(f"unknown step {quoted(first)}", hint=hint, **where)
 
 
 @cache

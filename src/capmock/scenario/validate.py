@@ -14,7 +14,7 @@ from capmock.errors import CapmockError, ScenarioError, did_you_mean
 from capmock.scenario import spec
 from capmock.scenario.compiled import split_step
 from capmock.scenario.schemacheck import schema_problems
-from capmock.scenario.yamlload import Located, key_mark, mark_of
+from capmock.scenario.yamlload import Located, key_mark, mark_of, quoted
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -73,7 +73,7 @@ class Checker:
         elif kind == "event" and value not in catalog.catalog():
             guess = did_you_mean(str(value), catalog.names())
             self.add(
-                f"unknown event '{value}'",
+                f"unknown event {quoted(value)}",
                 container,
                 key,
                 field=path,
@@ -86,7 +86,7 @@ class Checker:
         known = self.customers | ({"each"} if loop else set())
         guess = did_you_mean(str(value), known)
         self.add(
-            f"unknown customer '{value}'",
+            f"unknown customer {quoted(value)}",
             container,
             key,
             field=path,
@@ -113,7 +113,7 @@ class Checker:
             for name in (n for n in used if n not in names):
                 guess = did_you_mean(name, names)
                 self.add(
-                    f"unknown customer '{name}' in a template",
+                    f"unknown customer {quoted(name)} in a template",
                     value,
                     key,
                     field=f"{path}.json",
@@ -124,7 +124,7 @@ class Checker:
         if value not in self.refs:
             guess = did_you_mean(str(value), self.refs)
             self.add(
-                f"unknown reference '{value}'",
+                f"unknown reference {quoted(value)}",
                 container,
                 key,
                 field=path,
@@ -138,7 +138,7 @@ class Checker:
             return
         guess = did_you_mean(str(value), self.customers)
         self.add(
-            f"unknown crowd '{value}'",
+            f"unknown crowd {quoted(value)}",
             step,
             "for_each",
             field=path,

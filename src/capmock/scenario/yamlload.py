@@ -132,6 +132,20 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+
+
+def _unsupported(loader: _Loader, node: yaml.Node) -> Any:
+    raise _error(
+        f"YAML type {node.tag.rsplit(':', 1)[-1]!r} is not supported here",
+        loader.filename,
+        node.start_mark,
+        hint="use plain text, numbers, lists and mappings",
+    )
+
+
+# A scenario is JSON-like data: binary, sets and ordered pairs have no place in it.
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _unsupported)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 # Timestamps stay strings: the scenario layer parses them with its own messages.
 _Loader.yaml_implicit_resolvers = {
@@ -263,6 +277,12 @@ def load_file(path: Path) -> Any:
             hint="save the scenario as UTF-8",
         ) from err
     return load_text(text, str(path))
+
+
+def quoted(value: Any) -> str:
+    """A name from the file, quoted for a one-line message (escaped if not printable)."""
+    text = str(value)
+    return f"'{text}'" if text.isprintable() and "'" not in text else repr(text)
 
 
 def mark_of(container: Any, key: str | int | None = None) -> Mark | None:
