@@ -1,7 +1,9 @@
 """The scenario language: top-level keys and every step, declared once.
 
-The loader validates against these declarations (with line numbers and did-you-mean
-hints) and ``schemas/scenario.json`` is generated from them.
+``scenario/format_schema.py`` generates the format's JSON Schema from these declarations
+(the top level, the org and the consumer block are declared there); the loader checks
+every scenario against it, with line numbers and did-you-mean hints. A new step is one
+``StepSpec`` here and one handler.
 """
 
 from __future__ import annotations
@@ -536,48 +538,7 @@ _STEPS: list[StepSpec] = [
 
 STEPS: dict[str, StepSpec] = {s.name: s for s in _STEPS}
 
-TOP_LEVEL: dict[str, str] = {
-    "name": "string",
-    "description": "string",
-    "seed": "int",
-    "start": "string",
-    "include": "string|list",
-    "org": "mapping",
-    "envelope": "string",
-    "options": "mapping",
-    "customers": "mapping",
-    "steps": "list",
-    "delivery": "mapping",
-    "consumer": "mapping",
-    "expect": "expect",
-}
-
-ORG_KEYS = {
-    "id",
-    "locale",
-    "currency",
-    "programs",
-    "targets",
-    "streaks",
-    "stores",
-    "event_type_prefix",
-}
-PROGRAM_KEYS = {
-    "id",
-    "name",
-    "default",
-    "points_per_currency",
-    "points_to_currency_ratio",
-    "expiry",
-    "tiers",
-    "tier_basis",
-    "downgrade_on_return",
-    "promised_conversion",
-}
-TIER_KEYS = {"name", "threshold"}
 OPTION_KEYS = {"enrich", "tz_millis", "trace"}
-# consumer: {state: "GET {base}/customers/{customerId}", headers: {K: V}, within: 10s}
-CONSUMER_KEYS = {"state", "headers", "within"}
 CUSTOMER_KEYS = {"crowd", "first_name", "last_name", "mobile", "email", "tier"}
 
 

@@ -17,7 +17,6 @@ from capmock.scenario.schemacheck import schema_problems
 from capmock.scenario.yamlload import Located, key_mark, mark_of, quoted
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
 
 
