@@ -53,7 +53,7 @@ def one_located_line(out: str) -> str:
         ),
         (
             HEAD + "  - wait: 99999999999d\n  - transact: 5\n",
-            "bad.yaml:6:11: wait: the waits carry the clock past the year 9000",
+            "bad.yaml:6:11: steps[1].wait: the waits carry the clock past the year 9000",
         ),
         ("seed: abc\n" + HEAD, "bad.yaml:1:7: seed: expected a whole number, got 'abc'"),
         (
@@ -88,7 +88,7 @@ def one_located_line(out: str) -> str:
         ),
         (
             HEAD + "  - repeat: 1000000\n    steps: [{wait: 3650d}]\n",
-            "bad.yaml:7:20: wait: the waits carry the clock past the year 9000",
+            "bad.yaml:7:20: steps[1].steps[0].wait: the waits carry the clock past the year 9000",
         ),
         # item 10: the locale is located
         ("org: {locale: xx_XX}\n" + HEAD, "bad.yaml:1:15: org.locale: unknown value 'xx_XX'"),
@@ -176,7 +176,10 @@ def test_bulk_coupons_over_the_budget_are_refused_before_anything_is_built(
     code, out = plan_bytes(tmp_path, HEAD + "  - issue_coupon: {count: 100000000}\n")
     assert code == 2
     line = one_located_line(out)
-    assert "bad.yaml:6:19: issue_coupon: the plan would exceed its budget of 5,000,000" in line
+    assert (
+        "bad.yaml:6:19: steps[1].issue_coupon: the plan would exceed its budget of 5,000,000"
+        in line
+    )
     assert "raise --max-events" in line
     assert '"eventName"' not in out  # refused before the first event, not after
 
@@ -188,7 +191,10 @@ def test_max_events_counts_repeats_and_crowds(tmp_path: Path) -> None:
     )
     code, out = plan_bytes(tmp_path, text, "--max-events", "1000")
     assert code == 2
-    assert "bad.yaml:9:28: transact: the plan would exceed its budget of 1,000" in out
+    assert (
+        "bad.yaml:9:28: steps[0].steps[1].steps[0].transact: the plan would exceed its budget of 1,000"
+        in out
+    )
     code, out = plan_bytes(tmp_path, text, "--max-events", "5000")
     assert code == 0
 

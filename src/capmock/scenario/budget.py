@@ -53,56 +53,57 @@ class Weigher:
             if isinstance(raw, dict) and "crowd" in raw
         }
 
-    def where(self, step: Any, action: str) -> dict[str, Any]:
+    def where(self, step: Any, action: str, path: str) -> dict[str, Any]:
         mark = mark_of(step, action)
         return {
             "file": mark.file if mark else self.file,
             "line": mark.line if mark else 1,
             "column": mark.column if mark else None,
-            "field": action,
+            "field": f"{path}.{action}",
         }
 
-    def steps(self, steps: list[Any], times: int, cost: _Cost) -> None:
-        for step in steps:
-            self.step(step, times, cost)
+    def steps(self, steps: list[Any], times: int, cost: _Cost, path: str) -> None:
+        for i, step in enumerate(steps):
+            self.step(step, times, cost, f"{path}[{i}]")
 
-    def step(self, step: dict[str, Any], times: int, cost: _Cost) -> None:
+    def step(self, step: dict[str, Any], times: int, cost: _Cost, path: str) -> None:
         action, args = split_step(step)
         nested = step.get("steps") or []
         if action == "repeat":
-            self.steps(nested, times * int(args["times"]), cost)
+            self.steps(nested, times * int(args["times"]), cost, f"{path}.steps")
         elif action == "for_each":
-            self.steps(nested, times * self.crowds.get(args["customers"], 1), cost)
+            crowd = self.crowds.get(args["customers"], 1)
+            self.steps(nested, times * crowd, cost, f"{path}.steps")
         elif action == "choose":
-            self.choose(args["branches"], times, cost)
+            self.choose(args["branches"], times, cost, path)
         else:
             if action == "wait":
                 from capmock.scenario.validate import duration_ms  # the catalog: loaded late
 
                 cost.clock_ms += times * (duration_ms(args["duration"]) or 0)
             cost.events += times * (int(args.get("count", 1)) if action == "issue_coupon" else 1)
-        self.judge(step, action, cost)
+        self.judge(step, action, cost, path)
 
-    def choose(self, branches: list[dict[str, Any]], times: int, cost: _Cost) -> None:
+    def choose(self, branches: list[dict[str, Any]], times: int, cost: _Cost, path: str) -> None:
         heaviest = _Cost()
-        for branch in branches:
+        for i, branch in enumerate(branches):
             if branch.get("weight", 1) <= 0:
                 continue
             one = _Cost(cost.events, cost.clock_ms)
-            self.steps(branch.get("steps") or [], times, one)
+            self.steps(branch.get("steps") or [], times, one, f"{path}.choose[{i}].steps")
             heaviest.events = max(heaviest.events, one.events)
             heaviest.clock_ms = max(heaviest.clock_ms, one.clock_ms)
         cost.events = max(cost.events, heaviest.events)
         cost.clock_ms = max(cost.clock_ms, heaviest.clock_ms)
 
-    def judge(self, step: Any, action: str, cost: _Cost) -> None:
+    def judge(self, step: Any, action: str, cost: _Cost, path: str) -> None:
         if self.max_events is not None and cost.events > self.max_events:
-            raise BudgetExceeded(self.max_events, **self.where(step, action))
+            raise BudgetExceeded(self.max_events, **self.where(step, action, path))
         if self.start_ms + cost.clock_ms >= CALENDAR_END_MS:
             raise ScenarioError(
                 "the waits carry the clock past the year 9000",
                 hint="shorter waits, fewer repetitions, or an earlier start",
-                **self.where(step, action),
+                **self.where(step, action, path),
             )
 
 
@@ -110,5 +111,5 @@ def weigh(doc: dict[str, Any], file: str, start_ms: int, max_events: int | None)
     """The plan's weight: how many times its steps run (a bulk coupon issue counting each
     coupon); raises past a limit. The player counts the events themselves as it plays."""
     cost = _Cost()
-    Weigher(doc, file, start_ms, max_events).steps(doc.get("steps") or [], 1, cost)
+    Weigher(doc, file, start_ms, max_events).steps(doc.get("steps") or [], 1, cost, "steps")
     return cost.events

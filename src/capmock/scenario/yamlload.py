@@ -61,6 +61,10 @@ class _Loader(yaml.SafeLoader):
     filename = "<string>"
     depth = 0
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_uses: list[tuple[Any, yaml.Node]] = []  # (where, the node it names)
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if self.depth >= MAX_DEPTH:
@@ -72,7 +76,10 @@ class _Loader(yaml.SafeLoader):
             )
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            if isinstance(event, yaml.AliasEvent):
+                self.alias_uses.append((event.start_mark, node))
+            return node
         finally:
             self.depth -= 1
 
@@ -154,7 +161,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _expanded_size(root: yaml.Node, filename: str) -> int:
+def _expanded_sizes(root: yaml.Node, filename: str) -> dict[int, int]:
     """Nodes in the document once every alias is expanded (shared nodes counted each
     time they are used); refuses an alias that contains itself. Iterative: no recursion."""
     sizes: dict[int, int] = {}
@@ -177,7 +184,7 @@ def _expanded_size(root: yaml.Node, filename: str) -> int:
         open_.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
-    return sizes[id(root)]
+    return sizes
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -228,11 +235,13 @@ def _build(loader: _Loader, filename: str) -> Any:
     if node is None:
         return None
     literal = len(_walk_unique(node))
-    if _expanded_size(node, filename) - literal > MAX_ALIAS_NODES:
+    sizes = _expanded_sizes(node, filename)
+    if sizes[id(node)] - literal > MAX_ALIAS_NODES:
+        mark, _ = max(loader.alias_uses, key=lambda use: sizes[id(use[1])])
         raise _error(
-            f"aliases expand beyond {MAX_ALIAS_NODES:,} nodes",
+            f"aliases expand beyond {MAX_ALIAS_NODES:,} nodes (this one the most)",
             filename,
-            node.start_mark,
+            mark,
             hint="write the repeated part once and use `repeat:`",
         )
     return loader.construct_document(node)
