@@ -162,3 +162,54 @@ def test_several_problems_keep_each_message_located_once() -> None:
         "a.yaml:3:5: steps[0]: unknown step 'transactt' — did you mean 'transact'?",
         "a.yaml:9:7: amount: must be a number",
     ]
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        (
+            "  - transact: 5\n    enrol: alice\n",
+            "bad.yaml:8:5: steps[1].enrol: one action per step, found transact, enrol",
+        ),
+        ("  - 5\n", "bad.yaml:7:5: steps[1]: a step is a mapping like `- transact:"),
+        ("  - {}\n", "bad.yaml:7:5: steps[1]: a step is a mapping like `- transact:"),
+        (
+            "  - merge_customers: bob\n",
+            "bad.yaml:7:22: steps[1].merge_customers: 'merge_customers'",
+        ),
+        ("  - transact: lots\n", "bad.yaml:7:15: steps[1].amount: expected a number, got 'lots'"),
+        ("  - transact: 5\n    steps: []\n", "bad.yaml:8:5: steps[1]: unknown key 'steps' for"),
+        (
+            "  - for_each: crowds\n    steps: []\n",
+            "bad.yaml:7:15: steps[1].customers: unknown crowd 'crowds' — did you mean 'crowd'?",
+        ),
+        (
+            "  - choose: [{weight: 1, stepz: []}]\n",
+            "bad.yaml:7:26: steps[1].choose[0]: unknown key 'stepz' for a branch — "
+            "did you mean 'steps'?",
+        ),
+    ],
+)
+def test_step_shapes_from_the_schema_and_names_from_the_checker(
+    tmp_path: Path, steps: str, message: str
+) -> None:
+    head = "name: t\ncustomers:\n  alice: {}\n  crowd: {crowd: 3}\nsteps:\n"
+    code, out = plan(tmp_path, head.replace("steps:\n", "steps:\n  - enrol: alice\n") + steps)
+    assert code == 2
+    assert message in out, out
+
+
+def test_a_required_parameter_may_stand_beside_the_action(tmp_path: Path) -> None:
+    text = HEAD + "  - transact: 500\n  - redeem_points:\n    points: 5\n"
+    code, out = plan(tmp_path, text)
+    assert code == 0, out
+
+
+def test_every_declared_parameter_is_in_the_generated_schema() -> None:
+    from capmock.scenario import spec
+    from capmock.scenario.format_schema import scenario_schema
+
+    defs = scenario_schema()["$defs"]
+    for name, step in spec.STEPS.items():
+        args = defs[f"step.{name}"]["properties"][name]["then"]["properties"]
+        assert {p.name for p in step.params} <= set(args), name

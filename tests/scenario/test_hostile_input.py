@@ -192,8 +192,8 @@ def test_max_events_counts_repeats_and_crowds(tmp_path: Path) -> None:
     code, out = plan_bytes(tmp_path, text, "--max-events", "1000")
     assert code == 2
     assert (
-        "bad.yaml:9:28: steps[0].steps[1].steps[0].transact: the plan would exceed its budget of 1,000"
-        in out
+        "bad.yaml:9:28: steps[0].steps[1].steps[0].transact: "
+        "the plan would exceed its budget of 1,000" in out
     )
     code, out = plan_bytes(tmp_path, text, "--max-events", "5000")
     assert code == 0
