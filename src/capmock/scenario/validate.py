@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capmock import catalog
-from capmock.contract.expect import parse_expect
-from capmock.contract.template import PathError, parse_jsonpath, template_names
 from capmock.errors import CapmockError, ScenarioError, did_you_mean
 from capmock.scenario import spec
 from capmock.scenario.compiled import split_step
+from capmock.scenario.expect import parse_expect
+from capmock.scenario.expressions import PathError, parse_jsonpath, template_names
 from capmock.scenario.schemacheck import schema_problems
 from capmock.scenario.yamlload import Located, key_mark, mark_of, quoted
 
