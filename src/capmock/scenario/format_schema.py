@@ -266,7 +266,12 @@ def scenario_schema() -> dict[str, Any]:
                 "consumer": _mapping(
                     "consumer key",
                     {
-                        "state": kind_schema("string"),
+                        "state": {
+                            "type": "string",
+                            "pattern": r"\{customerId\}",
+                            "x-message": "state must be a URL template with {customerId}",
+                            "x-hint": 'e.g. "GET {base}/customers/{customerId}"',
+                        },
                         "headers": {
                             "type": "object",
                             "x-kind": "mapping",

@@ -10,6 +10,7 @@ import jsonschema_rs
 
 from capmock.errors import ScenarioError, did_you_mean
 from capmock.scenario import spec
+from capmock.scenario.expect import parse_expect
 from capmock.scenario.format_schema import scenario_schema
 from capmock.scenario.yamlload import key_mark, mark_of, quoted
 
@@ -119,7 +120,9 @@ class _Told:
         if custom:
             at = notes.get("x-at")
             path = [*self.path, at] if at else self.path
-            return [self.located(custom, path, value=False)]
+            return [self.located(custom, path, value=False, hint=notes.get("x-hint"))]
+        if notes.get("x-kind") == "expect":  # the expectation grammar says what is wrong
+            return [self.bad_expectation()]
         if keyword == "additionalProperties":
             return [p for k in self.err.kind.unexpected for p in self.unknown(str(k))]
         if keyword == "required":
@@ -139,6 +142,15 @@ class _Told:
             hint = "no such day in the calendar" if keyword == "format" else None
             return [self.located(message, self.path, hint=hint)]
         return [self.located(self.err.message, self.path)]
+
+    def bad_expectation(self) -> ScenarioError:
+        try:
+            parse_expect(self.value)
+        except ValueError as err:
+            message = f"bad expectation: {err}"
+        else:
+            message = f"expected {spec.KINDS['expect']}, got {self.value!r}"
+        return self.located(message, self.path, hint=spec.KINDS["expect"])
 
     def out_of_range(self, keyword: str) -> ScenarioError:
         limit = self.err.kind.limit

@@ -27,6 +27,9 @@ def duration_ms(value: Any) -> int | None:
     return int(float(match.group(1)) * UNITS_MS[match.group(2)]) if match else None
 
 
+DECLARE = "declare it under `customers:`"
+
+
 @dataclass
 class Checker:
     file: str
@@ -59,38 +62,36 @@ class Checker:
             )
         )
 
+    def unknown(
+        self, what: str, value: Any, known: Any, where: tuple[Any, Any, str], otherwise: str,
+        suffix: str = "",
+    ) -> None:  # fmt: skip
+        """``value`` names no known ``what``: say so where it stands, with a guess."""
+        container, key, path = where
+        guess = did_you_mean(str(value), known)
+        self.add(f"unknown {what} {quoted(value)}{suffix}", container, key, field=path,
+                 hint=f"did you mean '{guess}'?" if guess else otherwise)  # fmt: skip
+
     # ---- values (the schema has checked their shapes) -------------------------------
     def kind(
         self, value: Any, kind: str, container: Any, key: Any, path: str, loop_customer: bool
     ) -> None:
         if kind == "customer":
             self.customer(value, container, key, path, loop_customer)
-        elif kind == "ref":
-            self.ref(value, container, key, path)
+        elif kind == "ref" and value not in self.refs:
+            self.unknown("reference", value, self.refs, (container, key, path),
+                         "name an earlier step's result with `as:`")  # fmt: skip
         elif kind == "expect":
             self.expect(value, container, key, path)
         elif kind == "event" and value not in catalog.catalog():
-            guess = did_you_mean(str(value), catalog.names())
-            self.add(
-                f"unknown event {quoted(value)}",
-                container,
-                key,
-                field=path,
-                hint=f"did you mean '{guess}'?" if guess else "see `capmock events`",
-            )
+            self.unknown("event", value, catalog.names(), (container, key, path),
+                         "see `capmock events`")  # fmt: skip
 
     def customer(self, value: Any, container: Any, key: Any, path: str, loop: bool) -> None:
         if value in self.customers or (loop and value in ("$each", "each")):
             return
         known = self.customers | ({"each"} if loop else set())
-        guess = did_you_mean(str(value), known)
-        self.add(
-            f"unknown customer {quoted(value)}",
-            container,
-            key,
-            field=path,
-            hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
-        )
+        self.unknown("customer", value, known, (container, key, path), DECLARE)
 
     def expect(self, value: Any, container: Any, key: Any, path: str) -> None:
         try:
@@ -110,39 +111,12 @@ class Checker:
                 self.add(str(err), value, key, field=f"{path}.json")
                 continue
             for name in (n for n in used if n not in names):
-                guess = did_you_mean(name, names)
-                self.add(
-                    f"unknown customer {quoted(name)} in a template",
-                    value,
-                    key,
-                    field=f"{path}.json",
-                    hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
-                )
-
-    def ref(self, value: Any, container: Any, key: Any, path: str) -> None:
-        if value not in self.refs:
-            guess = did_you_mean(str(value), self.refs)
-            self.add(
-                f"unknown reference {quoted(value)}",
-                container,
-                key,
-                field=path,
-                hint=f"did you mean '{guess}'?"
-                if guess
-                else "name an earlier step's result with `as:`",
-            )
+                where = (value, key, f"{path}.json")
+                self.unknown("customer", name, names, where, DECLARE, " in a template")
 
     def crowd(self, value: Any, step: Any, path: str) -> None:
-        if value in self.customers:
-            return
-        guess = did_you_mean(str(value), self.customers)
-        self.add(
-            f"unknown crowd {quoted(value)}",
-            step,
-            "for_each",
-            field=path,
-            hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
-        )
+        if value not in self.customers:
+            self.unknown("crowd", value, self.customers, (step, "for_each", path), DECLARE)
 
     # ---- steps --------------------------------------------------------------------
     def steps(self, steps: list[Any], path: str, loop: bool) -> None:
@@ -217,21 +191,10 @@ def check(doc: Any, file: str) -> None:
     checker.customers |= checker.crowds
     if "expect" in doc:
         checker.expect(doc["expect"], doc, "expect", "expect")
-    consumer(checker, doc.get("consumer"))
     checker.durations(doc)
     checker.steps(doc["steps"], "steps", False)
     if checker.problems:
         raise ScenarioProblems(checker.problems)
-
-
-def consumer(checker: Checker, block: Any) -> None:
-    """`consumer: {state: "GET {base}/customers/{customerId}", headers: {…}, within: 10s}`."""
-    state = (block or {}).get("state")
-    if state is not None and "{customerId}" not in state:
-        checker.add(
-            "state must be a URL template with {customerId}", block, "state",
-            field="consumer.state", hint='e.g. "GET {base}/customers/{customerId}"',
-        )  # fmt: skip
 
 
 class ScenarioProblems(ScenarioError):
