@@ -64,7 +64,7 @@ def parse_expression(expr: str) -> list[Segment]:
     match = _NAME.match(expr)
     if match is None:
         raise PathError(f"'{expr}' does not start with a name")
-    return [match.group(0), *_segments(expr[match.end() :], expr)]
+    return [match.group(0), *_segments(expr[match.end():], expr)]
 
 
 def lookup(doc: Any, segments: list[Segment]) -> tuple[bool, Any]:
