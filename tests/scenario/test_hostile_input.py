@@ -313,3 +313,14 @@ def test_a_scenario_error_mid_play_comes_before_the_first_post(
     assert result.exit_code == 2, result.output
     assert "s.yaml:8:20: redeem_points: redeeming 5000 points" in result.output
     assert httpserver.log == []  # before: 5 events were delivered, then exit 2
+
+
+def test_scenarios_lists_whole_first_sentences() -> None:
+    from capmock.cli.catalog import first_sentence
+
+    assert first_sentence("Reaches every event, through the model where\nit can. Then more.") == (
+        "Reaches every event, through the model where it can."
+    )
+    out = CliRunner().invoke(main, ["scenarios"]).output
+    line = next(row for row in out.splitlines() if row.startswith("all-events"))
+    assert line.endswith(".")  # before: cut at the description's first line break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sys
 from collections.abc import Iterator
@@ -278,5 +279,11 @@ def scenarios_cmd(as_json: bool) -> None:
         return
     width = max((len(r["name"]) for r in rows), default=0)
     for r in rows:
-        first = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
-        click.echo(f"{r['name']:<{width}}  {first}")
+        click.echo(f"{r['name']:<{width}}  {first_sentence(r['description'])}")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description's first paragraph, whatever its line breaks."""
+    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+    end = re.search(r"[.!?](\s|$)", paragraph)
+    return paragraph[: end.start() + 1] if end else paragraph
