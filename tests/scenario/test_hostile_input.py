@@ -187,16 +187,33 @@ def test_bulk_coupons_over_the_budget_are_refused_before_anything_is_built(
 def test_max_events_counts_repeats_and_crowds(tmp_path: Path) -> None:
     text = (
         "name: t\ncustomers:\n  c: {crowd: 100}\nsteps:\n  - for_each: c\n"
-        "    steps:\n      - enrol: {}\n      - repeat: 10\n        steps: [{transact: 5}]\n"
-    )
-    code, out = plan_bytes(tmp_path, text, "--max-events", "1000")
+        "    steps:\n      - enrol: {}\n      - repeat: 10\n"
+        "        steps: [{transact: 5}, {transact: 6}]\n"
+    )  # 100 enrolments and 2,000 purchases, in 1,100 rounds
+    code, out = plan_bytes(tmp_path, text, "--max-events", "1500")
     assert code == 2
     assert (
-        "bad.yaml:9:28: steps[0].steps[1].steps[0].transact: "
-        "the plan would exceed its budget of 1,000" in out
+        "bad.yaml:9:43: steps[0].steps[1].steps[1].transact: "
+        "the plan would exceed its budget of 1,500 events" in out
     )
     code, out = plan_bytes(tmp_path, text, "--max-events", "5000")
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("customers: {a: {}}\nsteps:\n  - repeat: 1000000000000\n    steps: []\n",
+         "bad.yaml:3:13: steps[0].repeat"),
+        ("customers: {c: {crowd: 1000000000000}}\nsteps:\n  - for_each: c\n    steps: []\n",
+         "bad.yaml:3:15: steps[0].for_each"),
+    ],
+)  # fmt: skip
+def test_empty_loops_are_work_too(tmp_path: Path, text: str, where: str) -> None:
+    code, out = plan_bytes(tmp_path, text)  # before: ran for hours, emitting nothing
+    assert code == 2
+    line = one_located_line(out)
+    assert f"{where}: the plan would exceed its budget of 5,000,000 rounds" in line
 
 
 def test_the_player_counts_the_events_themselves(tmp_path: Path) -> None:

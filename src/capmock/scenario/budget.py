@@ -2,8 +2,9 @@
 
 A plan is refused when its steps would run more than ``max_events`` times (a bulk
 ``issue_coupon`` weighs its ``count``; repeats and crowds multiply what they hold; a
-``choose`` weighs its heaviest branch), or when its waits would carry the clock past the
-end of the calendar. The error names the step where the limit is crossed.
+``choose`` weighs its heaviest branch), when its repeats and crowds would go round more
+than ``max_events`` times (an empty loop still takes time), or when its waits would carry
+the clock past the end of the calendar. The error names the step where the limit is crossed.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ CALENDAR_END_MS = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp() * 1000)
 class BudgetExceeded(ScenarioError):
     """The plan would produce more than its event budget allows."""
 
-    def __init__(self, limit: int, **where: Any) -> None:
+    def __init__(self, limit: int, what: str = "events", **where: Any) -> None:
         super().__init__(
-            f"the plan would exceed its budget of {limit:,} events here",
+            f"the plan would exceed its budget of {limit:,} {what} here",
             hint="lower the count or repetitions, or raise the event budget",
             **where,
         )
@@ -39,6 +40,13 @@ class BudgetExceeded(ScenarioError):
 class _Cost:
     events: int = 0
     clock_ms: int = 0
+    loops: int = 0  # rounds of repeats and crowd members: work even when nothing is emitted
+
+    def raise_to(self, other: _Cost) -> None:
+        """Each measure the larger of this cost's and ``other``'s."""
+        self.events = max(self.events, other.events)
+        self.clock_ms = max(self.clock_ms, other.clock_ms)
+        self.loops = max(self.loops, other.loops)
 
 
 class Weigher:
@@ -69,11 +77,11 @@ class Weigher:
     def step(self, step: dict[str, Any], times: int, cost: _Cost, path: str) -> None:
         action, args = split_step(step)
         nested = step.get("steps") or []
-        if action == "repeat":
-            self.steps(nested, times * int(args["times"]), cost, f"{path}.steps")
-        elif action == "for_each":
-            crowd = self.crowds.get(args["customers"], 1)
-            self.steps(nested, times * crowd, cost, f"{path}.steps")
+        if action in ("repeat", "for_each"):
+            n = int(args["times"]) if action == "repeat" else self.crowds.get(args["customers"], 1)
+            cost.loops += times * n
+            self.judge(step, action, cost, path)
+            self.steps(nested, times * n, cost, f"{path}.steps")
         elif action == "choose":
             self.choose(args["branches"], times, cost, path)
         else:
@@ -89,16 +97,17 @@ class Weigher:
         for i, branch in enumerate(branches):
             if branch.get("weight", 1) <= 0:
                 continue
-            one = _Cost(cost.events, cost.clock_ms)
+            one = _Cost(cost.events, cost.clock_ms, cost.loops)
             self.steps(branch.get("steps") or [], times, one, f"{path}.choose[{i}].steps")
-            heaviest.events = max(heaviest.events, one.events)
-            heaviest.clock_ms = max(heaviest.clock_ms, one.clock_ms)
-        cost.events = max(cost.events, heaviest.events)
-        cost.clock_ms = max(cost.clock_ms, heaviest.clock_ms)
+            heaviest.raise_to(one)
+        cost.raise_to(heaviest)
 
     def judge(self, step: Any, action: str, cost: _Cost, path: str) -> None:
         if self.max_events is not None and cost.events > self.max_events:
             raise BudgetExceeded(self.max_events, **self.where(step, action, path))
+        if self.max_events is not None and cost.loops > self.max_events:
+            where = self.where(step, action, path)
+            raise BudgetExceeded(self.max_events, "rounds of repeats and crowds", **where)
         if self.start_ms + cost.clock_ms >= CALENDAR_END_MS:
             raise ScenarioError(
                 "the waits carry the clock past the year 9000",
