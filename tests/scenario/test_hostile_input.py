@@ -174,14 +174,31 @@ def test_bulk_coupons_over_the_budget_are_refused_before_anything_is_built(
     tmp_path: Path,
 ) -> None:
     code, out = plan_bytes(tmp_path, HEAD + "  - issue_coupon: {count: 100000000}\n")
+    assert code == 2  # one step's events are held at once: a bulk issue stays small
+    assert "bad.yaml:6:27: steps[1].count: must be at most 10,000" in one_located_line(out)
+    text = HEAD + "  - repeat: 1000\n    steps: [{issue_coupon: {count: 10000}}]\n"
+    code, out = plan_bytes(tmp_path, text)
     assert code == 2
     line = one_located_line(out)
     assert (
-        "bad.yaml:6:19: steps[1].issue_coupon: the plan would exceed its budget of 5,000,000"
-        in line
+        "bad.yaml:7:28: steps[1].steps[0].issue_coupon: "
+        "the plan would exceed its budget of 5,000,000 events" in line
     )
     assert "raise --max-events" in line
     assert '"eventName"' not in out  # refused before the first event, not after
+
+
+def test_crowds_are_bounded_by_the_customers_they_make(tmp_path: Path) -> None:
+    text = (
+        "name: t\ncustomers:\n  c: {crowd: 600000}\nsteps:\n"
+        "  - for_each: c\n    steps: []\n  - for_each: c\n    steps: []\n"
+    )  # each for_each over a crowd makes new customers, kept to the end
+    code, out = plan_bytes(tmp_path, text)
+    assert code == 2
+    assert (
+        "bad.yaml:7:15: steps[1].for_each: the plan would make more than 1,000,000 crowd "
+        "customers here" in one_located_line(out)
+    )
 
 
 def test_max_events_counts_repeats_and_crowds(tmp_path: Path) -> None:

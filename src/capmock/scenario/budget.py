@@ -18,6 +18,9 @@ from capmock.scenario.compiled import split_step
 from capmock.scenario.yamlload import mark_of
 
 DEFAULT_MAX_EVENTS = 5_000_000
+# The model keeps every customer to the end of a plan (a later wait may expire their
+# points), about 2.4 KB each: crowds may make this many in all.
+MAX_CUSTOMERS = 1_000_000
 # The model's clock stays within these years: dates a few hundred years past it (expiries,
 # validity) must still be dates.
 CALENDAR_START_MS = 0  # 1970-01-01
@@ -41,12 +44,14 @@ class _Cost:
     events: int = 0
     clock_ms: int = 0
     loops: int = 0  # rounds of repeats and crowd members: work even when nothing is emitted
+    customers: int = 0  # crowd members made (each for_each over a crowd makes new ones)
 
     def raise_to(self, other: _Cost) -> None:
         """Each measure the larger of this cost's and ``other``'s."""
         self.events = max(self.events, other.events)
         self.clock_ms = max(self.clock_ms, other.clock_ms)
         self.loops = max(self.loops, other.loops)
+        self.customers = max(self.customers, other.customers)
 
 
 class Weigher:
@@ -80,6 +85,8 @@ class Weigher:
         if action in ("repeat", "for_each"):
             n = int(args["times"]) if action == "repeat" else self.crowds.get(args["customers"], 1)
             cost.loops += times * n
+            if action == "for_each" and args["customers"] in self.crowds:
+                cost.customers += times * n
             self.judge(step, action, cost, path)
             self.steps(nested, times * n, cost, f"{path}.steps")
         elif action == "choose":
@@ -97,7 +104,7 @@ class Weigher:
         for i, branch in enumerate(branches):
             if branch.get("weight", 1) <= 0:
                 continue
-            one = _Cost(cost.events, cost.clock_ms, cost.loops)
+            one = _Cost(cost.events, cost.clock_ms, cost.loops, cost.customers)
             self.steps(branch.get("steps") or [], times, one, f"{path}.choose[{i}].steps")
             heaviest.raise_to(one)
         cost.raise_to(heaviest)
@@ -108,6 +115,12 @@ class Weigher:
         if self.max_events is not None and cost.loops > self.max_events:
             where = self.where(step, action, path)
             raise BudgetExceeded(self.max_events, "rounds of repeats and crowds", **where)
+        if cost.customers > MAX_CUSTOMERS:
+            raise ScenarioError(
+                f"the plan would make more than {MAX_CUSTOMERS:,} crowd customers here",
+                hint="each is kept to the end of the plan (about 2.4 KB): a smaller crowd",
+                **self.where(step, action, path),
+            )
         if self.start_ms + cost.clock_ms >= CALENDAR_END_MS:
             raise ScenarioError(
                 "the waits carry the clock past the year 9000",

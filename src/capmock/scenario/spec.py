@@ -64,6 +64,7 @@ def P(
     return Param(name, kind, required, doc, low, high)
 
 
+MAX_BULK = 10_000  # one step's events are held at once: a bulk issue stays small
 CUST = P("customer", "customer", doc="who; default: the loop's customer or the only one")
 AS = P("as", "string", doc="name this step's result for later steps")
 
@@ -267,7 +268,13 @@ _STEPS: list[StepSpec] = [
         (
             CUST,
             P("series", "string"),
-            P("count", "int", low=1),
+            P(
+                "count",
+                "int",
+                doc="coupons at once (1-10,000; repeat for more)",
+                low=1,
+                high=MAX_BULK,
+            ),
             P("discount", "number"),
             AS,
         ),
