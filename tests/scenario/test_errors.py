@@ -179,6 +179,11 @@ def test_several_problems_keep_each_message_located_once() -> None:
         ),
         ("  - transact: lots\n", "bad.yaml:7:15: steps[1].amount: expected a number, got 'lots'"),
         ("  - transact: 5\n    steps: []\n", "bad.yaml:8:5: steps[1]: unknown key 'steps' for"),
+        (  # a message for a scalar value does not cover the mapping's own errors
+            "  - merge_customers: {victim: alice, bogus: 1}\n",
+            "bad.yaml:7:38: steps[1].merge_customers: unknown parameter 'bogus' for "
+            "'merge_customers'",
+        ),
         (
             "  - for_each: crowds\n    steps: []\n",
             "bad.yaml:7:15: steps[1].customers: unknown crowd 'crowds' — did you mean 'crowd'?",

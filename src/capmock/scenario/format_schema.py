@@ -3,8 +3,9 @@ step declarations in ``spec.py`` (``capmock schemas export`` writes it).
 
 The loader validates every scenario against it (``scenario/schemacheck.py``). So that its
 errors can be told in the scenario's own words, subschemas carry a few annotations that
-validators ignore: ``x-kind`` (a ``spec.KINDS`` name), ``x-what`` (what the mapping is,
-for "unknown … key" and "… needs …" messages) and ``x-message`` (the message itself).
+validators ignore: ``x-kind`` (a ``spec.KINDS`` name), ``x-what`` and ``x-owner`` (what
+the mapping is, for "unknown … key" and "… needs …" messages), ``x-message-<keyword>``
+(the message when that keyword fails there), ``x-at`` and ``x-hint``.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _needs(step: StepSpec, p: Param) -> dict[str, Any]:
     if step.primary == p.name:
         forms.append({"properties": {step.name: {"not": {"type": ["object", "null"]}}}})
     return {
-        "x-message": f"'{step.name}' needs '{p.name}' ({KINDS[p.kind]})",
+        "x-message-anyOf": f"'{step.name}' needs '{p.name}' ({KINDS[p.kind]})",
         "x-at": step.name,
         "anyOf": forms,
     }
@@ -118,7 +119,7 @@ def _step_schema(step: StepSpec) -> dict[str, Any]:
     }
     value: dict[str, Any] = {"if": {"type": "object"}, "then": args}
     if step.primary is None:
-        value |= {"type": ["object", "null"], "x-message": f"'{step.name}' takes a mapping"}
+        value |= {"type": ["object", "null"], "x-message-type": f"'{step.name}' takes a mapping"}
     else:  # a shorthand value's errors read as the primary's
         primary = _param(step.param(step.primary))  # type: ignore[arg-type]
         value["else"] = {"if": {"type": "null"}, "else": primary}
@@ -269,7 +270,8 @@ def scenario_schema() -> dict[str, Any]:
                         "state": {
                             "type": "string",
                             "pattern": r"\{customerId\}",
-                            "x-message": "state must be a URL template with {customerId}",
+                            "x-kind": "string",
+                            "x-message-pattern": "state must be a URL template with {customerId}",
                             "x-hint": 'e.g. "GET {base}/customers/{customerId}"',
                         },
                         "headers": {

@@ -116,11 +116,11 @@ class _Told:
 
     def problems(self) -> list[ScenarioError]:
         keyword, notes = self.keyword, self.notes
-        custom = notes.get(f"x-message-{keyword}") or notes.get("x-message")
+        custom = self._own(f"x-message-{keyword}")
         if custom:
             at = notes.get("x-at")
             path = [*self.path, at] if at else self.path
-            return [self.located(custom, path, value=False, hint=notes.get("x-hint"))]
+            return [self.located(custom, path, value=False, hint=self._own("x-hint"))]
         if notes.get("x-kind") == "expect":  # the expectation grammar says what is wrong
             return [self.bad_expectation()]
         if keyword == "additionalProperties":
@@ -142,6 +142,13 @@ class _Told:
             hint = "no such day in the calendar" if keyword == "format" else None
             return [self.located(message, self.path, hint=hint)]
         return [self.located(self.err.message, self.path)]
+
+    def _own(self, note: str) -> Any:
+        """An annotation of the subschema whose keyword failed (not of those above it)."""
+        node: Any = self.schema
+        for part in self.err.schema_path[:-1]:
+            node = node[part]
+        return node.get(note) if isinstance(node, dict) else None
 
     def bad_expectation(self) -> ScenarioError:
         try:
