@@ -196,7 +196,7 @@ def _org() -> dict[str, Any]:
         "org key",
         {
             "id": whole,
-            "locale": {"enum": sorted(LOCALES)},
+            "locale": {"enum": list(LOCALES)},
             "currency": string,
             "programs": {"type": "array", "items": program, "x-kind": "list"},
             "targets": {"type": "array", "items": target, "x-kind": "list"},
