@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
 from capmock.delivery.health import TargetHealth
 from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.secrets import redact_url
@@ -293,6 +294,8 @@ def interrupted(stopped: Interrupted, target: str | None, as_json: bool) -> None
 )
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@max_events_option
+@fresh_ids_option
 @report_flags
 @delivery_flags
 @boundary
@@ -311,6 +314,8 @@ def run_cmd(
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
+    max_events: int,
+    fresh_ids: bool,
     **kwargs: Any,
 ) -> None:
     """Play SCENARIO (default: all-events) and deliver its events like Capillary does.
@@ -328,19 +333,21 @@ def run_cmd(
                                 headers_from=headers_from, on_progress=progress,
                                 on_attempt=progress.attempt)
         else:
-            result = run_scenario(
-                scenario or DEFAULT_SCENARIO,
-                target=target,
-                flags=flags,
-                seed=seed,
-                envelope=envelope,
-                journal=journal,
-                on_progress=progress,
-                on_attempt=progress.attempt,
-                state=state,
-                state_headers=state_header,
-                headers_from=headers_from,
-            )
+            with budget_hint():
+                result = run_scenario(
+                    scenario or DEFAULT_SCENARIO,
+                    target=target,
+                    flags=flags,
+                    seed=pick_seed(seed, fresh_ids),
+                    max_events=max_events,
+                    envelope=envelope,
+                    journal=journal,
+                    on_progress=progress,
+                    on_attempt=progress.attempt,
+                    state=state,
+                    state_headers=state_header,
+                    headers_from=headers_from,
+                )
     except Interrupted as stopped:
         progress.close()
         interrupted(stopped, target, as_json)
