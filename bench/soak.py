@@ -194,7 +194,7 @@ def requests_row(url: str, seconds: int, bodies: list[bytes]) -> Row:
 
 
 def soak(url: str, seconds: float, rate: str, *, metrics: Path | None = None) -> SoakSummary:
-    options = SoakOptions.from_cli(
+    options = SoakOptions.from_settings(
         target=url, rate=rate, duration=f"{seconds}s", seed="1", journal_mode="off",
         mix="crowd-journey:3,earn-and-redeem:1",
         metrics=None if metrics is None else str(metrics), metrics_interval="10s")
@@ -209,7 +209,7 @@ def soak_row(summary: SoakSummary, name: str) -> Row:
 
 def long_row(url: str, rate: float, tmp: Path) -> tuple[Row, dict[str, tuple[float, float]]]:
     metrics = tmp / "long.jsonl"
-    options = SoakOptions.from_cli(
+    options = SoakOptions.from_settings(
         target=url, rate=f"{rate:.0f}/s", duration="600s", seed="2", journal_mode="failures",
         journal=str(tmp / "long-journal.jsonl"), metrics=str(metrics), metrics_interval="10s")
     minute: dict[str, dict[int, float]] = {}

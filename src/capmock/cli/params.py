@@ -9,7 +9,7 @@ command that takes delivery flags has it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import click
@@ -57,19 +57,31 @@ def option_for(setting: Setting) -> Callable[[F], F]:
     flag = "--" + setting.name.replace("_", "-")
     metavar = f"[{'|'.join(setting.choices)}]" if setting.choices else setting.metavar
     kind = UnitParam(setting.name, setting.read, metavar)  # choices too: with did-you-mean
-    return click.option(flag, setting.name, type=kind, multiple=setting.multiple, help=setting.help)
+    return click.option(
+        flag, setting.name, type=kind, multiple=setting.multiple, help=setting.help,
+        required=setting.required,
+    )
 
 
-def delivery_flags(func: F | None = None, *, only: Iterable[str] | None = None) -> Any:
-    """Add the delivery flags (all, or ``only`` these settings) to a command; their values
-    arrive as keyword arguments named like the settings, None (or ``()``) when not given."""
-    names = list(SETTINGS) if only is None else list(only)
+def setting_flags(
+    settings: Mapping[str, Setting], only: Iterable[str] | None = None
+) -> Callable[[F], F]:
+    """A decorator adding one option per setting (all, or ``only`` these), in order; the
+    values arrive as keyword arguments named like the settings, None (or ``()``) when not
+    given."""
+    names = list(settings) if only is None else list(only)
 
     def decorate(f: F) -> F:
         for name in reversed(names):
-            f = option_for(SETTINGS[name])(f)
+            f = option_for(settings[name])(f)
         return f
 
+    return decorate
+
+
+def delivery_flags(func: F | None = None, *, only: Iterable[str] | None = None) -> Any:
+    """Add the delivery flags (all, or ``only`` these settings) to a command."""
+    decorate = setting_flags(SETTINGS, only)
     return decorate if func is None else decorate(func)
 
 

@@ -59,6 +59,7 @@ class Setting:
     metavar: str
     help: str
     multiple: bool = False
+    required: bool = False
 
     @property
     def choices(self) -> tuple[str, ...] | None:
@@ -193,6 +194,21 @@ class DeliveryOptions:
             "faults": asdict(self.faults),
             "seed": self.seed,
         }
+
+    def request_headers(self) -> dict[str, str]:
+        """The headers of every delivery: JSON, the user agent, the headers given, auth."""
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": self.user_agent,
+            "Accept": "*/*",
+        }
+        headers.update(self.headers)
+        if self.basic_auth:
+            token = base64.b64encode(":".join(self.basic_auth).encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        elif self.bearer:
+            headers["Authorization"] = f"Bearer {self.bearer}"
+        return headers
 
     @property
     def has_secrets(self) -> bool:

@@ -38,7 +38,7 @@ from capmock.errors import UsageError
 from capmock.model.fake import Fake
 from capmock.scenario.loader import Scenario, load
 from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
-from capmock.soak.options import MixEntry
+from capmock.soak.settings import MixEntry
 
 EVENT_ID = -1  # gap index of an event's own eventId
 PICK_BYTES = 8  # the first random bytes of a journey pick its scenario and template
