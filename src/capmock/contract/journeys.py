@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capmock.envelope import unwrap
+from capmock.scenario.identities import fresh_like
 from capmock.scenario.loader import Scenario, parse_start
 from capmock.scenario.player import Player
 from capmock.scenario.validate import check
@@ -120,9 +121,9 @@ class Journey:
             elif kind == "eventId":
                 new[placeholder] = _event_id(str(value), tag)
             elif kind == "mobile":
-                new[placeholder] = str(value)[:2] + _shaped(str(value)[2:], rng)
+                new[placeholder] = str(value)[:2] + str(_fresh(str(value)[2:], rng))
             else:
-                new[placeholder] = _shaped(value, rng)
+                new[placeholder] = _fresh(value, rng)
         forward = {old: new[ph] for old, ph in self.identities.items()}
         back = {value: ph for ph, value in new.items()}
         payloads = [_swap(p, Table(forward)) for p in self.payloads]
@@ -197,23 +198,9 @@ def _event_id(old: str, tag: str) -> str:
     return old[:-12] + tag if len(old) > 12 else f"{old}-{tag}"
 
 
-def _shaped(value: Any, rng: random.Random) -> Any:
-    """A random value of the same shape: digits for digits, letters for letters."""
-    if isinstance(value, int):
-        digits = len(str(abs(value)))
-        return rng.randrange(10 ** (digits - 1), 10**digits) if digits > 1 else value
-    text = str(value)
-    hexish = any(c in "abcdef" for c in text) and all(c in "0123456789abcdef-" for c in text)
-    out = []
-    for c in text:
-        if c.isdigit() or (hexish and c in "abcdef"):
-            out.append(rng.choice("0123456789abcdef" if hexish else "0123456789"))
-        elif c.isalpha() and c.isascii():
-            pool = "abcdefghijklmnopqrstuvwxyz"
-            out.append(rng.choice(pool.upper() if c.isupper() else pool))
-        else:
-            out.append(c)
-    return "".join(out)
+def _fresh(value: Any, rng: random.Random) -> Any:
+    """A random value of the same shape (see :mod:`capmock.scenario.identities`)."""
+    return fresh_like(value, rng.randbytes(max(16, len(str(value)))))
 
 
 def customer_of(payload: dict[str, Any]) -> int | None:

@@ -30,12 +30,12 @@ import re
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from capmock.delivery.types import serialise
 from capmock.errors import UsageError
 from capmock.model.fake import Fake
+from capmock.scenario.identities import fresh, need, shape
 from capmock.scenario.loader import Scenario, load
 from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
 from capmock.soak.settings import MixEntry
@@ -54,8 +54,6 @@ IDENTITY_KEYS = {"mobile": "mobile", "email": "email", "externalId": "external"}
 NAME_KEYS = {"firstName": "first", "lastName": "last"}
 
 _IDLIKE = re.compile(r"^[0-9A-Za-z~-]{6,}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_HEX = re.compile(r"^[0-9a-f]{16,}$")
 _DIGITS = re.compile(r"^[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -77,16 +75,7 @@ class Token:
     @property
     def need(self) -> int:
         """Random bytes a fresh value of this shape takes."""
-        n = len(self.text)
-        if self.who >= 0:
-            return 0
-        if self.kind == "digits" and n <= 18:
-            return 8
-        if self.kind == "hex":
-            return (n + 1) // 2
-        if self.kind == "uuid":
-            return 16
-        return n
+        return 0 if self.who >= 0 else need(self.text, self.kind)
 
     @property
     def quoted(self) -> bool:
@@ -287,7 +276,7 @@ class TokenFinder:
             if shared:
                 self.protected.add(text)
             elif text not in self.found:
-                self.found[text] = Token(text, _shape(text))
+                self.found[text] = Token(text, shape(text))
 
 
 def _first_customer_id(node: Any) -> int | None:
@@ -320,16 +309,6 @@ def _idlike(value: Any) -> str | None:
             return None
         return value
     return None
-
-
-def _shape(text: str) -> str:
-    if _UUID.match(text):
-        return "uuid"
-    if _DIGITS.match(text):
-        return "digits"
-    if _HEX.match(text):
-        return "hex"
-    return "chars"
 
 
 def _pattern(tokens: list[Token]) -> re.Pattern[bytes]:
@@ -417,56 +396,17 @@ def token_values(
     """The bytes each token of ``template`` becomes in one journey (a list with room for
     the eventId at the end: see :func:`render`)."""
     out = []
-    append = append_to = out.append  # noqa: F841 - a local is faster in the loop
+    append = out.append
     last = len(identities) - 1
     hx = random_bytes.hex()
     r = random_bytes
     for token in template.tokens:
-        kind, o = token.kind, token.offset
         if token.who >= 0:
             append(identities[min(token.who, last)].value(token))
-        elif kind == "hex":
-            append(hx[2 * o:2 * o + len(token.text)].encode())
-        elif kind == "digits" and len(token.text) <= 18:
-            n = len(token.text)
-            low = 10 ** (n - 1) if token.text[0] != "0" else 0
-            append(b"%0*d" % (n, low + int.from_bytes(r[o:o + 8], "little") % (10**n - low)))
-        elif kind == "uuid":
-            h = hx[2 * o:2 * o + 32]
-            append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[r[o + 8] & 3]}{h[17:20]}-"
-                   f"{h[20:]}".encode())
         else:
-            append(_shaped(token.text, r[o:o + len(token.text)]))
+            append(fresh(token.text, token.kind, r, token.offset, hx))
     out.append(b"")  # the eventId's place
     return out
-
-
-_DIGIT_TABLE = bytes(48 + b % 10 for b in range(256))
-_ALNUM_TABLE = bytes(
-    b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[b % 62] for b in range(256)
-)
-_SEGMENT = re.compile(r"[0-9A-Za-z]+|[^0-9A-Za-z]+")
-
-
-@lru_cache(maxsize=4096)
-def _segments(text: str) -> tuple[tuple[int, int, bytes | None, bytes], ...]:
-    """``text`` cut into runs: (start, end, table or None for literal, literal bytes)."""
-    out = []
-    for m in _SEGMENT.finditer(text):
-        run = m.group()
-        if run[0].isalnum():
-            table = _DIGIT_TABLE if run.isdigit() else _ALNUM_TABLE
-            out.append((m.start(), m.end(), table, b""))
-        else:
-            out.append((m.start(), m.end(), None, run.encode()))
-    return tuple(out)
-
-
-def _shaped(text: str, r: bytes) -> bytes:
-    """Random bytes shaped like ``text``: digits for digit runs, letters and digits for
-    other alphanumeric runs, the rest kept (``BI-16941617082`` -> ``x9-50218847301``)."""
-    return b"".join(literal if table is None else r[a:b].translate(table)
-                    for a, b, table, literal in _segments(text))
 
 
 def render(event: EventTemplate, values: list[bytes], event_id: str) -> bytes:
