@@ -52,36 +52,43 @@ COUNT = UnitParam("count", units.count, "N")
 WHOLE = UnitParam("count", units.whole, "N")
 
 
-def option_for(setting: Setting) -> Callable[[F], F]:
-    """The click option of one delivery setting."""
+def option_for(setting: Setting, help: str | None = None) -> Callable[[F], F]:
+    """The click option of one setting (``help``: a command's own wording of it)."""
     flag = "--" + setting.name.replace("_", "-")
     metavar = f"[{'|'.join(setting.choices)}]" if setting.choices else setting.metavar
     kind = UnitParam(setting.name, setting.read, metavar)  # choices too: with did-you-mean
     return click.option(
-        flag, setting.name, type=kind, multiple=setting.multiple, help=setting.help,
+        flag, setting.name, type=kind, multiple=setting.multiple, help=help or setting.help,
         required=setting.required,
     )
 
 
 def setting_flags(
-    settings: Mapping[str, Setting], only: Iterable[str] | None = None
+    settings: Mapping[str, Setting],
+    only: Iterable[str] | None = None,
+    helps: Mapping[str, str] | None = None,
 ) -> Callable[[F], F]:
     """A decorator adding one option per setting (all, or ``only`` these), in order; the
     values arrive as keyword arguments named like the settings, None (or ``()``) when not
-    given."""
+    given. ``helps`` rewords some (a command whose defaults differ)."""
     names = list(settings) if only is None else list(only)
 
     def decorate(f: F) -> F:
         for name in reversed(names):
-            f = option_for(settings[name])(f)
+            f = option_for(settings[name], (helps or {}).get(name))(f)
         return f
 
     return decorate
 
 
-def delivery_flags(func: F | None = None, *, only: Iterable[str] | None = None) -> Any:
+def delivery_flags(
+    func: F | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    helps: Mapping[str, str] | None = None,
+) -> Any:
     """Add the delivery flags (all, or ``only`` these settings) to a command."""
-    decorate = setting_flags(SETTINGS, only)
+    decorate = setting_flags(SETTINGS, only, helps)
     return decorate if func is None else decorate(func)
 
 

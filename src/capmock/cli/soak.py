@@ -27,9 +27,10 @@ def need_load_extra() -> None:
 def soak_flags(func: Any) -> Any:
     """The soak's own settings, then the delivery settings a soak takes (declared once, in
     capmock.soak.settings and capmock.delivery.options)."""
-    from capmock.soak.settings import SOAK_DELIVERY, SOAK_SETTINGS
+    from capmock.soak.settings import SOAK_DELIVERY, SOAK_DELIVERY_HELP, SOAK_SETTINGS
 
-    return setting_flags(SOAK_SETTINGS)(delivery_flags(func, only=SOAK_DELIVERY))
+    with_delivery = delivery_flags(func, only=SOAK_DELIVERY, helps=SOAK_DELIVERY_HELP)
+    return setting_flags(SOAK_SETTINGS)(with_delivery)
 
 
 def _plain_tick(snapshot: Any) -> None:

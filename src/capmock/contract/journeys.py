@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capmock.envelope import unwrap
-from capmock.scenario.identities import fresh_like
+from capmock.scenario.identities import fresh_like, identity_values
 from capmock.scenario.loader import Scenario, parse_start
 from capmock.scenario.player import Player
 from capmock.scenario.validate import check
@@ -72,6 +72,8 @@ steps:
 """
 
 JOURNEYS = {"loyalty": LOYALTY, "one-customer": ONE_CUSTOMER}
+# identity kinds replaced in customer sets (names are kept), as placeholders name them
+KINDS = {"cid": "customerId", "mobile": "mobile", "email": "email", "external": "externalId"}
 RECORD_KEYS = ("transactionId", "billNumber", "redemptionBillNumber", "redemptionSummaryId",
                "loyaltyEventId")
 
@@ -95,12 +97,13 @@ class Journey:
         player = Player(scenario(name, seed=seed, envelope=envelope))
         payloads = list(player.payloads())
         identities: dict[Any, str] = {}
-        customers = list(player.world.states)
-        for i, cid in enumerate(customers, 1):
-            c = player.world.states[cid].customer
-            for kind, value in (("customerId", c.customer_id), ("mobile", c.mobile),
-                                ("email", c.email), ("externalId", c.external_id)):
-                identities.setdefault(value, f"<{kind} {i}>")
+        customers: list[int] = []
+        for cid, kind, text in identity_values(payloads):  # the soak's identity scan too
+            if cid not in customers:
+                customers.append(cid)
+            if kind in KINDS:
+                value = cid if kind == "cid" else text
+                identities.setdefault(value, f"<{KINDS[kind]} {customers.index(cid) + 1}>")
         for key in RECORD_KEYS:
             for value in _values(payloads, key):
                 identities.setdefault(value, f"<{key} {len(identities)}>")

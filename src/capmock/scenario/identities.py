@@ -12,7 +12,9 @@ text keeps its punctuation with digit runs as digits and letter runs as letters 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HEX = re.compile(r"^[0-9a-f]{16,}$")
@@ -22,6 +24,34 @@ _ALNUM_TABLE = bytes(
     b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[b % 62] for b in range(256)
 )
 _SEGMENT = re.compile(r"[0-9A-Za-z]+|[^0-9A-Za-z]+")
+IDENTITY_KEYS = {"mobile": "mobile", "email": "email", "externalId": "external"}
+NAME_KEYS = {"firstName": "first", "lastName": "last"}
+
+
+def identity_values(node: Any) -> Iterator[tuple[int, str, str]]:
+    """``(customerId, kind, text)`` of every customer identity in ``node`` (payloads, or one
+    payload), in order of appearance: the customerId (kind ``cid``), each mobile, email and
+    externalId of its ``customerIdentifiers`` (and their ``instore``), and the first and
+    last names beside them (``first``, ``last``)."""
+    if isinstance(node, dict):
+        idents = node.get("customerIdentifiers")
+        if isinstance(idents, dict) and isinstance(idents.get("customerId"), int):
+            cid = idents["customerId"]
+            yield cid, "cid", str(cid)
+            instore = idents.get("instore")
+            for source in (idents, instore if isinstance(instore, dict) else {}):
+                for key, kind in IDENTITY_KEYS.items():
+                    value = source.get(key)
+                    if isinstance(value, str) and len(value) >= 4:
+                        yield cid, kind, value
+            for key, kind in NAME_KEYS.items():
+                if isinstance(node.get(key), str) and node[key]:
+                    yield cid, kind, node[key]
+        for value in node.values():
+            yield from identity_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from identity_values(value)
 
 
 def shape(text: str) -> str:

@@ -36,6 +36,12 @@ SOAK_DELIVERY = ("connections", "timeout", "user_agent", "header", "basic_auth",
 # no retries (an open model), duplicates soon after, reordering within a customer's journey.
 SOAK_DEFAULTS: dict[str, Any] = {"connections": 32, "timeout": 10.0, "retry": "none",
                                  "duplicate_delay": (0.5, 5.0), "reorder_scope": "customer"}
+SOAK_DELIVERY_HELP = {
+    "connections": "Keep-alive connections in all, split over the processes (default 32).",
+    "timeout": "Per request, e.g. 10s (default).",
+    "duplicate_delay": "Wait before a duplicate (default 0.5s..5s).",
+    "reorder": "Shuffle each journey's events within windows of W (default: in order).",
+}
 
 
 @dataclass(frozen=True, slots=True)

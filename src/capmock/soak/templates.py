@@ -35,7 +35,7 @@ from typing import Any
 from capmock.delivery.types import serialise
 from capmock.errors import UsageError
 from capmock.model.fake import Fake
-from capmock.scenario.identities import fresh, need, shape
+from capmock.scenario.identities import fresh, identity_values, need, shape
 from capmock.scenario.loader import Scenario, load
 from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
 from capmock.soak.settings import MixEntry
@@ -50,8 +50,6 @@ SHARED_SUBTREES = frozenset({"enteredBy", "loyaltyProgramDetails", "store", "til
                              "program", "tiers", "org"})
 KEEP_KEYS = frozenset({"orgId", "eventLogId", "programId", "loyaltyProgramId",
                        "consumerGroupId", "tierNumber", "storeId", "tillId", "itemCode"})
-IDENTITY_KEYS = {"mobile": "mobile", "email": "email", "externalId": "external"}
-NAME_KEYS = {"firstName": "first", "lastName": "last"}
 
 _IDLIKE = re.compile(r"^[0-9A-Za-z~-]{6,}$")
 _DIGITS = re.compile(r"^[0-9]+$")
@@ -233,28 +231,8 @@ class TokenFinder:
         return self.identities.get(cid, 0) if cid is not None else 0
 
     def _identity(self, node: Any) -> None:
-        if isinstance(node, dict):
-            idents = node.get("customerIdentifiers")
-            if isinstance(idents, dict) and isinstance(idents.get("customerId"), int):
-                who = self.identities.setdefault(idents["customerId"], len(self.identities))
-                self._add(str(idents["customerId"]), "cid", who)
-                self._identity_fields(idents, who)
-                for key, kind in NAME_KEYS.items():
-                    if isinstance(node.get(key), str) and node[key]:
-                        self._add(node[key], kind, who)
-            for value in node.values():
-                self._identity(value)
-        elif isinstance(node, list):
-            for value in node:
-                self._identity(value)
-
-    def _identity_fields(self, idents: dict[str, Any], who: int) -> None:
-        instore = idents.get("instore")
-        for source in (idents, instore if isinstance(instore, dict) else {}):
-            for key, kind in IDENTITY_KEYS.items():
-                value = source.get(key)
-                if isinstance(value, str) and len(value) >= 4:
-                    self._add(value, kind, who)
+        for cid, kind, text in identity_values(node):
+            self._add(text, kind, self.identities.setdefault(cid, len(self.identities)))
 
     def _add(self, text: str, kind: str, who: int = -1) -> None:
         if text not in self.found or self.found[text].kind not in ("cid", "mobile", "email",
