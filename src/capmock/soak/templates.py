@@ -161,7 +161,7 @@ def build_mix(
                  for p in play(scenario, derive(seed, 0x5CE, index), count)]
         plays = [t for t in plays if t.events]
         if not plays:
-            raise UsageError(f"--mix: scenario '{entry.scenario}' emits no events")
+            raise UsageError(f"mix: scenario '{entry.scenario}' emits no events")
         groups.append(tuple(plays))
         total += entry.weight
         cumulative.append(total)
@@ -412,5 +412,5 @@ def check_stamps(mix: Mix) -> None:
                 problems = validator.validate(payload)
                 if problems:
                     raise UsageError(
-                        f"--mix: a stamped {event.name} from '{template.scenario}' does not "
+                        f"mix: a stamped {event.name} from '{template.scenario}' does not "
                         f"validate: {problems[0].path}: {problems[0].message}")
