@@ -3,10 +3,12 @@ values are click's usage errors (exit 2) with the hint, and every command has th
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from capmock.cli import main
 from capmock.delivery.options import SETTINGS
+from capmock.errors import UsageError
 
 
 def invoke(*args: str):
@@ -53,3 +55,33 @@ def test_check_rejects_bad_within_and_fault_flags_as_usage_errors() -> None:
     assert result.exit_code == 2 and "Invalid value for '--within'" in result.output
     result = invoke("check", "--target", "http://127.0.0.1:9/", "--delay", "1s")
     assert result.exit_code == 2 and "--delay: check applies its own faults" in result.output
+
+
+def test_a_scenario_delivery_block_reads_like_the_flags_and_flags_win() -> None:
+    from capmock.runner import options_for
+    from capmock.scenario import load
+
+    scenario = load("earn-and-redeem")
+    scenario.doc["delivery"] = {"delay": "10..50ms", "headers": {"X-Org": "42"},
+                                "max-attempts": 3, "retry": "custom",
+                                "target": "http://127.0.0.1:9/hook"}
+    options, target = options_for(scenario, {"connections": 4, "delay": None})
+    assert target == "http://127.0.0.1:9/hook"
+    assert options.faults.delay == (0.01, 0.05) and options.headers == (("X-Org", "42"),)
+    assert (options.connections, options.policy.max_attempts) == (4, 3)
+    assert options.seed == scenario.seed
+    flagged, _ = options_for(scenario, {"delay": (0.0, 0.001)})
+    assert flagged.faults.delay == (0.0, 0.001)
+    scenario.doc["delivery"] = {"delay": "10-50ms"}
+    with pytest.raises(UsageError) as err:
+        options_for(scenario, {})
+    assert str(err.value).startswith(f"{scenario.path}: delivery: delay: cannot read range")
+    assert "e.g. 10..50ms" in str(err.value)
+
+
+def test_state_headers_are_typed_headers_too() -> None:
+    result = invoke("run", "earn-and-redeem", "--state-header", "Authorization Bearer s3cret")
+    assert result.exit_code == 2
+    assert "Invalid value for '--state-header': cannot read header 'Authorization …'" in (
+        result.output)
+    assert "s3cret" not in result.output

@@ -90,7 +90,7 @@ def check_cmd(
     as_json: bool,
     quiet: bool,
     state: str | None,
-    state_header: tuple[str, ...],
+    state_header: tuple[tuple[str, str], ...],
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from capmock.cli.base import boundary, emit_json, main
-from capmock.cli.params import delivery_flags, pop_settings
+from capmock.cli.params import HEADER, delivery_flags, pop_settings
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES
 
@@ -28,7 +28,7 @@ STATE_FLAGS = (
         help="The consumer's state: URL template with {customerId} ({base}: the target's "
         "scheme://host:port), e.g. '{base}/customers/{customerId}'.",
     ),
-    click.option("--state-header", multiple=True, help="'K: V' sent with state reads."),
+    click.option("--state-header", type=HEADER, multiple=True, help="Sent with state reads."),
 )
 
 
@@ -184,7 +184,7 @@ def run_cmd(
     as_json: bool,
     quiet: bool,
     state: str | None,
-    state_header: tuple[str, ...],
+    state_header: tuple[tuple[str, str], ...],
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
