@@ -200,20 +200,22 @@ MIX = "crowd-journey:3,earn-and-redeem:1"
 BASELINE = """
 import json, sys
 from capmock.soak import SoakOptions, run_soak
-o = SoakOptions.from_cli(target=sys.argv[1], rate="max", duration=sys.argv[2] + "s", seed="1",
-                         journal_mode="off", mix=sys.argv[3], processes=sys.argv[4])
+o = SoakOptions.from_cli(target=sys.argv[1], rate=sys.argv[5], duration=sys.argv[2] + "s",
+                         seed="1", journal_mode="off", mix=sys.argv[3], processes=sys.argv[4])
 s = run_soak(o)
 print(json.dumps({"rate": s.achieved_rate, "p99": s.latency_ms["p99"]}))
 """
 
 
-def baseline_row(src: str, url: str, seconds: int, processes: int) -> Row:
-    """capmock soak at max rate from another checkout's src (main's options API)."""
+def baseline_row(src: str, url: str, seconds: int, processes: int, rate: str = "max") -> Row:
+    """capmock soak from another checkout's src (the options API of 4e15d90, main before
+    this redesign): at max rate, or at ``rate``."""
     env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
     out = subprocess.run([sys.executable, "-c", BASELINE, url, str(seconds), MIX,
-                          str(processes)], capture_output=True, text=True, env=env,
+                          str(processes), rate], capture_output=True, text=True, env=env,
                          timeout=seconds + 120)
-    name = f"baseline capmock soak, unbounded ({processes} proc, {src})"
+    what = "unbounded" if rate == "max" else f"--rate {rate}"
+    name = f"baseline capmock soak, {what} ({processes} proc)"
     if out.returncode != 0:
         return Row(name, None, out.stderr.strip().splitlines()[-1][-80:])
     data = json.loads(out.stdout.strip().splitlines()[-1])
@@ -308,6 +310,8 @@ def run(sink: NginxSink | CapmockSink, args: argparse.Namespace, tmp: Path) -> N
     rate = 0.8 * top.achieved_rate
     paced = soak(sink.url, seconds, f"{rate:.0f}/s", processes=2)
     rows.append(soak_row(paced, f"capmock soak --rate {rate:,.0f}/s (80% of max, 2 proc)"))
+    if args.baseline_src:  # the same rate from the baseline: is a miss the code or the machine?
+        rows.append(baseline_row(args.baseline_src, sink.url, seconds, 2, f"{rate:.0f}/s"))
     half = 0.5 * top.achieved_rate  # where the latency stands with more headroom
     rows.append(soak_row(soak(sink.url, seconds, f"{half:.0f}/s", processes=2),
                          f"capmock soak --rate {half:,.0f}/s (50% of max, 2 proc)"))
