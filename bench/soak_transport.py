@@ -31,8 +31,13 @@ def geventhttpclient(url: str, end: float) -> int:
     from geventhttpclient import HTTPClient
 
     parts = urlsplit(url)
-    client = HTTPClient(parts.hostname or "127.0.0.1", parts.port, concurrency=1,
-                        connection_timeout=10, network_timeout=10)
+    client = HTTPClient(
+        parts.hostname or "127.0.0.1",
+        parts.port,
+        concurrency=1,
+        connection_timeout=10,
+        network_timeout=10,
+    )
     headers = {"Content-Type": "application/json"}
     n = 0
     while time.monotonic() < end:

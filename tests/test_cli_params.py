@@ -62,9 +62,13 @@ def test_a_scenario_delivery_block_reads_like_the_flags_and_flags_win() -> None:
     from capmock.scenario import load
 
     scenario = load("earn-and-redeem")
-    scenario.doc["delivery"] = {"delay": "10..50ms", "headers": {"X-Org": "42"},
-                                "max-attempts": 3, "retry": "custom",
-                                "target": "http://127.0.0.1:9/hook"}
+    scenario.doc["delivery"] = {
+        "delay": "10..50ms",
+        "headers": {"X-Org": "42"},
+        "max-attempts": 3,
+        "retry": "custom",
+        "target": "http://127.0.0.1:9/hook",
+    }
     options, target = options_for(scenario, {"connections": 4, "delay": None})
     assert target == "http://127.0.0.1:9/hook"
     assert options.faults.delay == (0.01, 0.05) and options.headers == (("X-Org", "42"),)
@@ -83,5 +87,6 @@ def test_state_headers_are_typed_headers_too() -> None:
     result = invoke("run", "earn-and-redeem", "--state-header", "Authorization Bearer s3cret")
     assert result.exit_code == 2
     assert "Invalid value for '--state-header': cannot read header 'Authorization …'" in (
-        result.output)
+        result.output
+    )
     assert "s3cret" not in result.output

@@ -48,8 +48,11 @@ class Handler(socketserver.BaseRequestHandler):
                     return
                 buf += data
             head, _, buf = buf.partition(b"\r\n\r\n")
-            length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:"))
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
             while len(buf) < length:
                 buf += sock.recv(65536)
             body, buf = buf[:length], buf[length:]
@@ -85,9 +88,17 @@ def connection(url: str) -> Connection:
 
 
 def soak(url: str, tmp: Path, **kw: str) -> SoakOptions:
-    base = {"rate": "100/s", "duration": "1s", "customers": "50", "seed": "3",
-            "connections": "4", "journal_mode": "off", "templates": "2", "timeout": "2s",
-            "processes": "1"}
+    base = {
+        "rate": "100/s",
+        "duration": "1s",
+        "customers": "50",
+        "seed": "3",
+        "connections": "4",
+        "journal_mode": "off",
+        "templates": "2",
+        "timeout": "2s",
+        "processes": "1",
+    }
     return SoakOptions.from_settings(target=url, **{**base, **kw})
 
 

@@ -14,19 +14,43 @@ from capmock.soak.settings import MixEntry, SoakOptions, parse_mix
 URL = "http://127.0.0.1:9/hook"
 
 
-@pytest.mark.parametrize("text,rate", [("500/s", 500.0), ("500", 500.0), ("30000/m", 500.0),
-                                       ("1800/h", 0.5), ("2.5/sec", 2.5), ("max", None)])
+@pytest.mark.parametrize(
+    "text,rate",
+    [
+        ("500/s", 500.0),
+        ("500", 500.0),
+        ("30000/m", 500.0),
+        ("1800/h", 0.5),
+        ("2.5/sec", 2.5),
+        ("max", None),
+    ],
+)
 def test_rates(text: str, rate: float | None) -> None:
     assert SoakOptions.from_settings(target=URL, rate=text).rate == rate
 
 
 def test_full_settings() -> None:
     o = SoakOptions.from_settings(
-        target=URL, rate="500/s", duration="2h", ramp="5m", customers="100000",
-        mix="crowd-journey:3,earn-and-redeem:1", connections="32", envelope="wrapped",
-        duplicates="1%", reorder="3", max_error_rate="0.1%", max_p99="500ms", min_rate="95%",
-        metrics="m.jsonl", plot="p.html", seed="4", journal_mode="sample:1%",
-        journal_max="16MB", header=["X-Api-Key: s3cret"], bearer="t0ken",
+        target=URL,
+        rate="500/s",
+        duration="2h",
+        ramp="5m",
+        customers="100000",
+        mix="crowd-journey:3,earn-and-redeem:1",
+        connections="32",
+        envelope="wrapped",
+        duplicates="1%",
+        reorder="3",
+        max_error_rate="0.1%",
+        max_p99="500ms",
+        min_rate="95%",
+        metrics="m.jsonl",
+        plot="p.html",
+        seed="4",
+        journal_mode="sample:1%",
+        journal_max="16MB",
+        header=["X-Api-Key: s3cret"],
+        bearer="t0ken",
     )
     assert (o.rate, o.duration, o.ramp, o.customers) == (500.0, 7200.0, 300.0, 100000)
     assert o.mix == (MixEntry("crowd-journey", 3.0), MixEntry("earn-and-redeem", 1.0))
@@ -50,29 +74,34 @@ def test_soak_delivery_defaults() -> None:
 
 def test_mix_accepts_paths_and_default_weights() -> None:
     path = str(Path(__file__).resolve().parents[2] / "scenarios" / "earn-and-redeem.yaml")
-    assert parse_mix(f"{path},crowd-journey:2") == (MixEntry(path, 1.0),
-                                                    MixEntry("crowd-journey", 2.0))
+    assert parse_mix(f"{path},crowd-journey:2") == (
+        MixEntry(path, 1.0),
+        MixEntry("crowd-journey", 2.0),
+    )
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(target=None), "target is required"),
-    (dict(target="ftp://x/"), "target: not an http(s) URL"),
-    (dict(rate="fast"), "rate: cannot read rate 'fast'"),
-    (dict(rate="0/s"), "rate: must be greater than 0"),
-    (dict(duration="forever"), "duration: cannot read duration"),
-    (dict(duration="10s", ramp="20s"), "ramp: 20s is longer than the duration 10s"),
-    (dict(rate="max", ramp="5s"), "ramp needs a rate"),
-    (dict(mix="crowd-jorney"), "mix: no such scenario file 'crowd-jorney'"),
-    (dict(mix="crowd-journey:x1"), "mix: no such scenario file 'crowd-journey:x1'"),
-    (dict(connections="0"), "connections: must be at least 1"),
-    (dict(duplicates="150%"), "duplicates: '150%' is not between 0 and 1"),
-    (dict(max_p99="soon"), "max_p99: cannot read duration"),
-    (dict(envelope="fat"), "envelope: unknown envelope 'fat'"),
-    (dict(plot="out.pdf"), "plot: 'out.pdf' must end in .html or .svg"),
-    (dict(journal_mode="some"), "journal_mode: unknown journal mode 'some'"),
-    (dict(customers="1", processes="2"), "customers: need at least one customer per process"),
-    (dict(delay="1s"), "a soak takes no 'delay'"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(target=None), "target is required"),
+        (dict(target="ftp://x/"), "target: not an http(s) URL"),
+        (dict(rate="fast"), "rate: cannot read rate 'fast'"),
+        (dict(rate="0/s"), "rate: must be greater than 0"),
+        (dict(duration="forever"), "duration: cannot read duration"),
+        (dict(duration="10s", ramp="20s"), "ramp: 20s is longer than the duration 10s"),
+        (dict(rate="max", ramp="5s"), "ramp needs a rate"),
+        (dict(mix="crowd-jorney"), "mix: no such scenario file 'crowd-jorney'"),
+        (dict(mix="crowd-journey:x1"), "mix: no such scenario file 'crowd-journey:x1'"),
+        (dict(connections="0"), "connections: must be at least 1"),
+        (dict(duplicates="150%"), "duplicates: '150%' is not between 0 and 1"),
+        (dict(max_p99="soon"), "max_p99: cannot read duration"),
+        (dict(envelope="fat"), "envelope: unknown envelope 'fat'"),
+        (dict(plot="out.pdf"), "plot: 'out.pdf' must end in .html or .svg"),
+        (dict(journal_mode="some"), "journal_mode: unknown journal mode 'some'"),
+        (dict(customers="1", processes="2"), "customers: need at least one customer per process"),
+        (dict(delay="1s"), "a soak takes no 'delay'"),
+    ],
+)
 def test_bad_settings(kwargs: dict[str, str], message: str) -> None:
     kwargs = {"target": URL, **kwargs}
     with pytest.raises(UsageError) as err:

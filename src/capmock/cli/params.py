@@ -58,7 +58,11 @@ def option_for(setting: Setting, help: str | None = None) -> Callable[[F], F]:
     metavar = f"[{'|'.join(setting.choices)}]" if setting.choices else setting.metavar
     kind = UnitParam(setting.name, setting.read, metavar)  # choices too: with did-you-mean
     return click.option(
-        flag, setting.name, type=kind, multiple=setting.multiple, help=help or setting.help,
+        flag,
+        setting.name,
+        type=kind,
+        multiple=setting.multiple,
+        help=help or setting.help,
         required=setting.required,
     )
 
