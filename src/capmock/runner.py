@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capmock import units
 from capmock.contract.results import Case
 from capmock.contract.scenario_run import consumer_state, has_checks, play
-from capmock.delivery import DeliveryOptions, Planned, Summary, parse, read_journal, resume
-from capmock.delivery.options import CLI_FIELDS
+from capmock.delivery import DeliveryOptions, Planned, Summary, read_journal, resume
+from capmock.delivery.options import given, setting_values
 from capmock.delivery.restore import resumed_options
 from capmock.delivery.secrets import (
     headers_from_env,
@@ -22,7 +23,7 @@ from capmock.delivery.secrets import (
 )
 from capmock.delivery.sink import Received, Sink
 from capmock.delivery.types import EventOutcome
-from capmock.errors import UsageError, did_you_mean
+from capmock.errors import UsageError
 from capmock.scenario import load, rehearse
 from capmock.scenario.budget import DEFAULT_MAX_EVENTS
 from capmock.scenario.loader import Scenario
@@ -31,8 +32,6 @@ from capmock.scenario.player import Player
 DEFAULT_SCENARIO = "all-events"
 TARGET_ENV = "CAPMOCK_TARGET"
 
-# Keys of a scenario's `delivery:` block, named like the CLI flags (dashes or underscores).
-DELIVERY_KEYS = {*CLI_FIELDS, "target", "headers"}
 
 
 @dataclass
@@ -53,42 +52,19 @@ class RunResult:
 
 
 def scenario_delivery(scenario: Scenario) -> dict[str, Any]:
-    """The scenario's `delivery:` block with keys normalised to from_cli's names."""
+    """The scenario's `delivery:` block keyed by setting names (see DeliveryOptions)."""
     raw = scenario.doc.get("delivery") or {}
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = str(key).replace("-", "_")
-        if name not in DELIVERY_KEYS:
-            guess = did_you_mean(name, DELIVERY_KEYS)
-            raise UsageError(
-                f"{scenario.path}: delivery: unknown key '{key}'",
-                hint=f"did you mean '{guess}'?" if guess else None,
-            )
-        if name == "headers":
-            name = "header"
-        if name == "header":
-            value = (
-                [value]
-                if isinstance(value, str)
-                else [f"{k}: {v}" for k, v in value.items()]
-                if isinstance(value, dict)
-                else list(value)
-            )
-        out[name] = value if name == "header" else str(value)
-    return out
+    return setting_values(raw, where=f"{scenario.path}: delivery: ", extra=("target",))
 
 
 def merged_flags(
     scenario: Scenario, flags: dict[str, Any], headers_from: str | Path | None = None
 ) -> tuple[dict[str, Any], str | None]:
-    """Flag-named delivery values and the target: the flags given win over the scenario's
+    """Delivery setting values and the target: the flags given win over the scenario's
     delivery block. Headers come, each later source replacing an earlier one's same name,
     from the block, ``CAPMOCK_HEADER_<NAME>`` variables, ``headers_from``, the flags."""
     block = scenario_delivery(scenario)
-    merged = dict(block)
-    for key, value in flags.items():
-        if value not in (None, (), []):
-            merged[key] = value
+    merged = {**block, **given(flags)}
     headers = merge_headers(
         _parsed(block.get("header") or ()),
         headers_from_env(),
@@ -96,12 +72,12 @@ def merged_flags(
         _parsed(flags.get("header") or ()),
     )
     if headers:
-        merged["header"] = [f"{name}: {value}" for name, value in headers]
+        merged["header"] = tuple(headers)
     return merged, merged.pop("target", None)
 
 
-def _parsed(lines: Any) -> list[tuple[str, str]]:
-    return [parse.header(line) for line in lines]
+def _parsed(values: Any) -> list[tuple[str, str]]:
+    return [units.within("header", units.header, v) for v in values]
 
 
 def options_for(
@@ -110,9 +86,8 @@ def options_for(
     """Delivery options (see :func:`merged_flags`) and the scenario's target."""
     merged, target = merged_flags(scenario, flags, headers_from)
     merged.setdefault("seed", scenario.seed)
-    if isinstance(merged.get("seed"), str):
-        merged["seed"] = int(merged["seed"])
-    return DeliveryOptions.from_cli(**merged), target
+    options = DeliveryOptions.from_settings(merged, where=f"{scenario.path}: delivery: ")
+    return options, target
 
 
 def planned(player: Player) -> Iterator[Planned]:

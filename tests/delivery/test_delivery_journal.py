@@ -86,9 +86,9 @@ def test_secrets_never_reach_the_journal_or_output(
 ) -> None:
     secret = "whsec_" + base64.b64encode(b"very-secret-signing-key").decode()
     secrets = ["tok-s3cret", "key-s3cret", secret, secret[6:]]
-    opts = DeliveryOptions.from_cli(bearer="tok-s3cret", header=["X-Api-Key: key-s3cret"],
+    opts = DeliveryOptions.from_settings(bearer="tok-s3cret", header=["X-Api-Key: key-s3cret"],
                                     sign="standard-webhooks", secret=secret)
-    basic = DeliveryOptions.from_cli(basic_auth="user:pw-s3cret")
+    basic = DeliveryOptions.from_settings(basic_auth="user:pw-s3cret")
     secrets += ["pw-s3cret", base64.b64encode(b"user:pw-s3cret").decode()]
     second = tmp_path / "second.jsonl"
     with Sink.start(statuses=[500]) as sink:
@@ -166,7 +166,7 @@ def test_resume_refuses_events_that_do_not_match(
 
 def test_resume_needs_secrets_again(make_events: EventsFactory, journal_path: Path) -> None:
     events = make_events(3)
-    opts = DeliveryOptions.from_cli(bearer="t0ken", header=["X-Api-Key: k3y", "X-Org: 7"])
+    opts = DeliveryOptions.from_settings(bearer="t0ken", header=["X-Api-Key: k3y", "X-Org: 7"])
     def ctrl_c(_: object) -> None:
         raise KeyboardInterrupt
 
@@ -179,7 +179,7 @@ def test_resume_needs_secrets_again(make_events: EventsFactory, journal_path: Pa
     with pytest.raises(UsageError, match="sent X-Api-Key, X-Org, Authorization") as err:
         resume(journal_path, events=events)
     assert "CAPMOCK_HEADER_X_API_KEY" in str(err.value)
-    partly = DeliveryOptions.from_cli(header=["x-api-key: k3y"], bearer="t0ken")
+    partly = DeliveryOptions.from_settings(header=["x-api-key: k3y"], bearer="t0ken")
     with pytest.raises(UsageError, match="sent X-Org,"):  # header names match in any case
         resume(journal_path, partly, events=events)
     with Sink.start() as sink:

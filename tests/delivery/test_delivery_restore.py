@@ -36,7 +36,7 @@ FLAGS = {
 
 
 def journaled_run(make_events: EventsFactory, path: Path, **extra: object) -> dict:
-    options = DeliveryOptions.from_cli(**FLAGS, **extra, seed=9)  # type: ignore[arg-type]
+    options = DeliveryOptions.from_settings(**FLAGS, **extra, seed=9)  # type: ignore[arg-type]
     with Sink.start() as sink:
         deliver(make_events(2), sink.url, options, journal=path)
     return read_journal(path).runs[0]
@@ -44,7 +44,7 @@ def journaled_run(make_events: EventsFactory, path: Path, **extra: object) -> di
 
 def test_every_journaled_option_comes_back(make_events: EventsFactory, tmp_path: Path) -> None:
     run = journaled_run(make_events, tmp_path / "j.jsonl")
-    assert resumed_options(run, {}) == DeliveryOptions.from_cli(**FLAGS, seed=9)
+    assert resumed_options(run, {}) == DeliveryOptions.from_settings(**FLAGS, seed=9)
 
 
 def test_flags_on_the_resume_override_only_what_they_name(

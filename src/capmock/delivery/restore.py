@@ -87,7 +87,7 @@ def overridden(
         given["sign"] = sign
     if not given:
         return base
-    flagged = DeliveryOptions.from_cli(**given, seed=base.seed)  # validates every value
+    flagged = DeliveryOptions.from_settings(given, seed=base.seed)  # validates every value
     changes: dict[str, Any] = {k: getattr(flagged, k) for k in _SAME_NAME if k in given}
     if "header" in given:
         changes["headers"] = flagged.headers
