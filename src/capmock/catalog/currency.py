@@ -165,7 +165,8 @@ def _issued_entry(ctx: Ctx, c: dict[str, Any], i: int) -> dict[str, Any]:
             {
                 "promisedAlternateCurrencies": promised,
                 "isExternalTriggerBased": False,
-                "promisedAlternateCurrenciesConversionDate": ctx.date(ctx.rng.randint(7, 30)),
+                "promisedAlternateCurrenciesConversionDate": c.get("conversion_date")
+                or ctx.date(ctx.rng.randint(7, 30)),
             }
         ]
     expiry = c.get("expiry") or ctx.date(ctx.prog.expiry_days)
@@ -187,9 +188,10 @@ def build_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Alternate currencies issued (on a transaction, a target completed, a promotion…).
 
     Facts (all optional): ``currencies`` list, one dict per currency with ``name``,
-    ``identifier``, ``regular``, ``promotional`` (numbers or wire dicts), ``promised``,
-    ``current``/``lifetime`` (balances after the event), ``expiry`` (regular expiry date);
-    ``trigger`` (name, [(key, value)…]) — default TransactionAdd with BillId/billNumber.
+    ``identifier``, ``regular``, ``promotional`` (numbers or wire dicts), ``promised``
+    (and its ``conversion_date``), ``current``/``lifetime`` (balances after the event),
+    ``expiry`` (regular expiry date); ``trigger`` (name, [(key, value)…]) — default
+    TransactionAdd with BillId/billNumber.
     """
     entries = [_issued_entry(ctx, c, i) for i, c in enumerate(_currency_facts(ctx, f))]
     return {

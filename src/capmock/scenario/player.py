@@ -16,7 +16,12 @@ from capmock.model.factory import make_customer
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account
 from capmock.model.world import CustomerState, Emission, World
-from capmock.scenario import steps_extra, steps_more  # noqa: F401 - register handlers
+from capmock.scenario import (  # noqa: F401 - register handlers
+    steps_engage,
+    steps_extra,
+    steps_groups,
+    steps_more,
+)
 from capmock.scenario.compiled import ACT, CHOOSE, FOR_EACH, REPEAT, WAIT, Op, compile_step
 from capmock.scenario.loader import Scenario, build_org
 from capmock.scenario.steps import HANDLERS, Rejected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from capmock.model import groups
 from capmock.model.world import CustomerState
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def snapshot(player: Player) -> dict[str, Any]:
         if cid in names:
             row["name_in_scenario"] = names[cid]
         customers.append(row)
-    return {
+    out = {
         "org": {
             "orgId": player.org.org_id,
             "programs": [
@@ -71,3 +72,6 @@ def snapshot(player: Player) -> dict[str, Any]:
         "events": player.emitted,
         "customers": customers,
     }
+    if groups.any_groups(player.world):  # only when a scenario made groups
+        out["groups"] = groups.state(player.world)
+    return out

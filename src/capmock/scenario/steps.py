@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from capmock.catalog import transaction
 from capmock.errors import CapmockError, Rejected
-from capmock.model import ops
+from capmock.model import groups, ops
 from capmock.model.entities import Customer
 from capmock.model.world import Bill, Emission, Redemption
 from capmock.scenario.validate import duration_ms
@@ -154,6 +154,10 @@ def consequences(player: Player, c: Customer, bill: Bill, promised: bool) -> lis
     issued.store = bill.store
     out = [issued] if issued.facts["points"] > 0 else []  # no points, no pointsIssued
     out += ops.reassess_tier(world, c, program, allow_down=False, trigger=ops.bill_trigger(bill))
+    if groups.any_groups(world):
+        from capmock.scenario import steps_groups
+
+        out += steps_groups.contributions_on_bill(player, c, bill)
     out += earned
     if world.org.targets or world.org.streaks:
         from capmock.scenario import steps_extra
@@ -376,6 +380,7 @@ def issue_alternate(player: Player, customer: Customer | None, args: dict[str, A
             {
                 "name": name,
                 "regular": amount,
+                "promotional": [],  # none made up: the balance counts only `amount`
                 "current": st.alternate[name],
                 "lifetime": st.alternate[name],
             }

@@ -1,0 +1,188 @@
+"""Step handlers for the events of seed 005 beyond groups: manual points adjustments,
+points expiry changes, target periods, subscriptions and undelivered messages, reward
+fulfilment, promised alternate currencies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from capmock.catalog.communication import CHANNELS, FAILURE_STATUSES, PRIORITIES
+from capmock.errors import CapmockError, Rejected, did_you_mean
+from capmock.model import adjustments, engagement, ops, targets
+from capmock.model.entities import Customer
+from capmock.scenario.steps import Result, enrolled, handler, need
+from capmock.scenario.steps_extra import find, reward_ref
+from capmock.scenario.validate import duration_ms
+
+if TYPE_CHECKING:
+    from capmock.scenario.player import Player
+
+
+def choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
+    """``value`` upper-cased, one of ``allowed``; else an error with a did-you-mean."""
+    text = str(value).upper()
+    if text not in allowed:
+        guess = did_you_mean(text, allowed)
+        hint = f"did you mean '{guess}'?" if guess else f"one of: {', '.join(allowed)}"
+        raise CapmockError(f"unknown {what} '{value}'", hint=hint)
+    return text
+
+
+# ---- points by hand ----------------------------------------------------------------------
+
+
+@handler("adjust_points")
+def adjust_points(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    c = need(customer)
+    enrolled(player, c)
+    points = float(args["points"])
+    reason = str(args.get("reason") or ("Goodwill" if points > 0 else "Correction"))
+    emission = adjustments.adjust(player.world, c, points, reason)
+    out = [emission]
+    if points > 0:
+        program = player.world.org.default_program
+        out += ops.reassess_tier(player.world, c, program, allow_down=False)
+    return out, None
+
+
+@handler("change_points_expiry")
+def change_points_expiry(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    if ("date" in args) == ("extend" in args):
+        raise CapmockError("give either `date` (a new expiry) or `extend` (e.g. 90d)")
+    new_ms = ops.parse_date_ms(str(args["date"])) if "date" in args else None
+    extend_ms = duration_ms(args["extend"]) if "extend" in args else None
+    before = ops.parse_date_ms(str(args["before"])) if "before" in args else None
+    reason = str(args.get("reason") or "Expiry extended on request")
+    emission = adjustments.change_expiry(
+        player.world, c, new_ms=new_ms, extend_ms=extend_ms, before_ms=before, reason=reason
+    )
+    return [emission], None
+
+
+# ---- target periods ----------------------------------------------------------------------
+
+
+def _target(player: Player, args: dict[str, Any]) -> dict[str, Any]:
+    return find(player.org.targets, str(args["target"]), "target")
+
+
+@handler("target_enrol")
+def target_enrol(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    c = need(customer)
+    enrolled(player, c)
+    source = str(args.get("source", "API"))
+    return targets.enrol(player.world, c, _target(player, args), source), None
+
+
+@handler("target_period_start")
+def target_period_start(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    return [targets.start_next(player.world, c, _target(player, args))], None
+
+
+@handler("target_value_update")
+def target_value_update(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    target = _target(player, args)
+    return [targets.update_value(player.world, c, target, float(args["value"]))], None
+
+
+@handler("target_period_complete")
+def target_period_complete(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    return [targets.complete(player.world, c, _target(player, args))], None
+
+
+# ---- subscriptions and messages ------------------------------------------------------------
+
+
+@handler("subscription")
+def subscription(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    c = need(customer)
+    channel = choice(args.get("channel", "SMS"), CHANNELS, "channel")
+    status = choice(args.get("status", "UNSUBSCRIBED"), ("SUBSCRIBED", "UNSUBSCRIBED"), "status")
+    raw = args.get("priority")
+    priorities = [choice(raw, PRIORITIES, "priority")] if raw else list(PRIORITIES)
+    return [engagement.subscribe(player.world, c, channel, priorities, status)], None
+
+
+@handler("message_undelivered")
+def message_undelivered(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    channel = choice(args.get("channel", "SMS"), CHANNELS, "channel")
+    priority = choice(args.get("priority", "BULK"), PRIORITIES, "priority")
+    raw = args.get("status")
+    status = choice(raw, FAILURE_STATUSES, "delivery failure status") if raw else None
+    return [engagement.undelivered(player.world, c, channel, priority, status)], None
+
+
+# ---- rewards, alternate currencies -----------------------------------------------------------
+
+
+@handler("update_reward_transaction")
+def update_reward_transaction(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    reward = reward_ref(player, args["reward"])
+    issued = [r for r in player.world.state(c).peek("rewards") if r["reward"] == reward["name"]]
+    if not issued:
+        raise Rejected(
+            f"reward '{reward['name']}' was not issued to the customer",
+            hint="add an `issue_reward` step first",
+        )
+    statuses = (*engagement.FLOW, *engagement.ENDS)
+    status = choice(args.get("status", "DELIVERED"), statuses, "fulfilment status")
+    code = str(issued[-1]["code"])
+    return [engagement.update_reward(player.world, c, reward, code, status)], reward
+
+
+@handler("promise_alternate_currency")
+def promise_alternate_currency(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    enrolled(player, c)
+    world = player.world
+    amount = float(args["amount"])
+    if amount <= 0:
+        raise CapmockError("amount must be more than 0")
+    name = str(args.get("currency", "stars"))
+    days = int((duration_ms(args.get("convert_in", "14d")) or 0) // 86_400_000)
+    promised = engagement.promise(world, c, name, amount)
+    balance = world.state(c).alternate.get(name, 0.0)
+    facts = {
+        "currencies": [
+            {
+                "name": name,
+                "regular": 0.0,
+                "promotional": [],
+                "promised": amount,
+                "conversion_date": ops.date_str(world.date(days)),
+                "current": balance,
+                "lifetime": balance,
+            }
+        ],
+        "bill_id": promised.bill_id,
+        "bill_number": promised.bill_number,
+    }
+    return [world.emission("alternateCurrenciesIssued", c, facts)], None
+
+
+@handler("convert_alternate_currency")
+def convert_alternate_currency(
+    player: Player, customer: Customer | None, args: dict[str, Any]
+) -> Result:
+    c = need(customer)
+    return [engagement.convert(player.world, c)], None

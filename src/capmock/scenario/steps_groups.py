@@ -1,0 +1,68 @@
+"""Step handlers for customer groups: create, update, join, leave; and the hook that
+contributes a member's points to their group after a purchase."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from capmock.errors import CapmockError
+from capmock.model import groups
+from capmock.model.entities import Customer
+from capmock.model.world import Bill, Emission
+from capmock.scenario.steps import Result, enrolled, handler, need
+
+if TYPE_CHECKING:
+    from capmock.scenario.player import Player
+
+
+def named(player: Player, name: Any) -> Customer:
+    customer = player.named.get(str(name))
+    if customer is None:
+        from capmock.errors import did_you_mean
+
+        guess = did_you_mean(str(name), list(player.named))
+        raise CapmockError(
+            f"unknown customer '{name}'", hint=f"did you mean '{guess}'?" if guess else None
+        )
+    return customer
+
+
+@handler("create_group")
+def create_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    primary = need(customer)
+    enrolled(player, primary)
+    name = str(args.get("name") or f"{primary.last_name} Family")
+    group, emission = groups.create(player.world, primary, name)
+    return [emission], group
+
+
+@handler("update_group")
+def update_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    group = groups.find(player.world, str(args["group"]))
+    primary = named(player, args["primary"]) if "primary" in args else None
+    new_name = str(args["name"]) if "name" in args else None
+    return [groups.update(player.world, group, new_name, primary)], group
+
+
+@handler("join_group")
+def join_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    member = need(customer)
+    enrolled(player, member)
+    group = groups.find(player.world, str(args["group"]))
+    return [groups.add(player.world, group, member)], group
+
+
+@handler("leave_group")
+def leave_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+    member = need(customer)
+    group = groups.find(player.world, str(args["group"]))
+    return [groups.remove(player.world, group, member)], group
+
+
+def contributions_on_bill(player: Player, c: Customer, bill: Bill) -> list[Emission]:
+    """After a purchase: the points the member earned on it go to their group too."""
+    world = player.world
+    program = world.org.default_program
+    points = bill.points + bill.promotional
+    expiry = world.date(program.expiry_days)
+    return groups.contribute(world, c, points, expiry, (bill.transaction_id, bill.bill_number))
