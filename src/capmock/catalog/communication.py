@@ -52,7 +52,11 @@ FAILURES: dict[str, tuple[str, str, str]] = {
     "RETRY_TIMEOUT": ("Retries exhausted", "4081", "Message expired after the last retry"),
     "HARD_BOUNCED": ("Mailbox does not exist", "550", "550 5.1.1 The email account does not exist"),
     "SOFT_BOUNCED": ("Mailbox full", "452", "452 4.2.2 The email account is over quota"),
-    "DND_BLOCKED": ("Customer unsubscribed", "DND", "Recipient is in the org's do-not-disturb list"),
+    "DND_BLOCKED": (
+        "Customer unsubscribed",
+        "DND",
+        "Recipient is in the org's do-not-disturb list",
+    ),
     "NDNC_BLOCKED": ("Number in NDNC registry", "NDNC", "Recipient opted out of promotional SMS"),
     "FAILED": ("Operator rejected", "500", "Message rejected by the operator network"),
     "CREDIT_LIMIT_EXCEEDED": ("Insufficient credits", "402", "The org's message credits ran out"),

@@ -19,7 +19,7 @@ from typing import Any
 
 from capmock.catalog.common import customer_identifiers, entered_by, program_details
 from capmock.catalog.context import Ctx, Facts
-from capmock.catalog.fields import INT, NUM, STR, Node, arr, obj, opt, ref
+from capmock.catalog.fields import INT, NUM, STR, Node, obj, ref
 from capmock.catalog.registry import EventDef
 from capmock.model.entities import Customer
 
@@ -204,9 +204,7 @@ def _event(name: str, data: Any, build: Any, text: str) -> EventDef:
 EVENTS: list[EventDef] = [
     _event("groupCreated", GROUP, build_group_created, "A customer group was created."),
     _event("groupUpdated", GROUP, build_group_updated, "A customer group's details changed."),
-    _event(
-        "groupMemberAdded", MEMBER_ADDED, build_member_added, "A customer joined a group."
-    ),
+    _event("groupMemberAdded", MEMBER_ADDED, build_member_added, "A customer joined a group."),
     _event(
         "groupMemberRemoved",
         MEMBER_REMOVED,

@@ -36,9 +36,7 @@ ADJUSTMENT = obj(
     customerIdentifiers=ref("customerIdentifiers"),
     triggeringActivity=ref("triggeringActivity"),
     totalPoinstDeducted=NUMSTR,
-    programPointsSplit=arr(
-        obj(pointsAwardedId=INT, programId=INT, points=NUMSTR, pointsType=STR)
-    ),
+    programPointsSplit=arr(obj(pointsAwardedId=INT, programId=INT, points=NUMSTR, pointsType=STR)),
     reason=STR,
 )
 

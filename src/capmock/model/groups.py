@@ -58,11 +58,8 @@ def any_groups(world: World) -> bool:
     return "_groups" in world.__dict__
 
 
-def find(world: World, name: str) -> Group:
-    group = groups(world).by_name.get(name)
-    if group is None:
-        raise Rejected(f"no group '{name}'", hint="add a `create_group` step first")
-    return group
+def named(world: World, name: str) -> Group | None:
+    return groups(world).by_name.get(name)
 
 
 def create(world: World, primary: Customer, name: str) -> tuple[Group, Emission]:

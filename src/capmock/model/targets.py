@@ -102,9 +102,7 @@ def _start(world: World, customer: Customer, target: dict[str, Any], e: Enrolmen
     return world.emission("targetPeriodStarted", customer, facts(world, target, e))
 
 
-def enrol(
-    world: World, customer: Customer, target: dict[str, Any], source: str
-) -> list[Emission]:
+def enrol(world: World, customer: Customer, target: dict[str, Any], source: str) -> list[Emission]:
     """targetCustomerEnrolment, then targetPeriodStarted for period 1."""
     key = (customer.customer_id, str(target["name"]))
     book = periods(world)

@@ -46,9 +46,7 @@ def adjust_points(player: Player, customer: Customer | None, args: dict[str, Any
 
 
 @handler("change_points_expiry")
-def change_points_expiry(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def change_points_expiry(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     c = need(customer)
     if ("date" in args) == ("extend" in args):
         raise CapmockError("give either `date` (a new expiry) or `extend` (e.g. 90d)")
@@ -78,17 +76,13 @@ def target_enrol(player: Player, customer: Customer | None, args: dict[str, Any]
 
 
 @handler("target_period_start")
-def target_period_start(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def target_period_start(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     c = need(customer)
     return [targets.start_next(player.world, c, _target(player, args))], None
 
 
 @handler("target_value_update")
-def target_value_update(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def target_value_update(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     c = need(customer)
     target = _target(player, args)
     return [targets.update_value(player.world, c, target, float(args["value"]))], None
@@ -116,9 +110,7 @@ def subscription(player: Player, customer: Customer | None, args: dict[str, Any]
 
 
 @handler("message_undelivered")
-def message_undelivered(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def message_undelivered(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     c = need(customer)
     channel = choice(args.get("channel", "SMS"), CHANNELS, "channel")
     priority = choice(args.get("priority", "BULK"), PRIORITIES, "priority")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from capmock.errors import CapmockError
+from capmock.errors import CapmockError, did_you_mean
 from capmock.model import groups
 from capmock.model.entities import Customer
 from capmock.model.world import Bill, Emission
@@ -18,13 +18,22 @@ if TYPE_CHECKING:
 def named(player: Player, name: Any) -> Customer:
     customer = player.named.get(str(name))
     if customer is None:
-        from capmock.errors import did_you_mean
-
         guess = did_you_mean(str(name), list(player.named))
         raise CapmockError(
             f"unknown customer '{name}'", hint=f"did you mean '{guess}'?" if guess else None
         )
     return customer
+
+
+def group_named(player: Player, name: Any) -> groups.Group:
+    """The group called ``name``; an unknown name is an error with a did-you-mean."""
+    group = groups.named(player.world, str(name))
+    if group is None:
+        known = list(groups.groups(player.world).by_name)
+        guess = did_you_mean(str(name), known)
+        hint = f"did you mean '{guess}'?" if guess else "add a `create_group` step first"
+        raise CapmockError(f"unknown group '{name}'", hint=hint)
+    return group
 
 
 @handler("create_group")
@@ -38,7 +47,7 @@ def create_group(player: Player, customer: Customer | None, args: dict[str, Any]
 
 @handler("update_group")
 def update_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
-    group = groups.find(player.world, str(args["group"]))
+    group = group_named(player, args["group"])
     primary = named(player, args["primary"]) if "primary" in args else None
     new_name = str(args["name"]) if "name" in args else None
     return [groups.update(player.world, group, new_name, primary)], group
@@ -48,14 +57,14 @@ def update_group(player: Player, customer: Customer | None, args: dict[str, Any]
 def join_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     member = need(customer)
     enrolled(player, member)
-    group = groups.find(player.world, str(args["group"]))
+    group = group_named(player, args["group"])
     return [groups.add(player.world, group, member)], group
 
 
 @handler("leave_group")
 def leave_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     member = need(customer)
-    group = groups.find(player.world, str(args["group"]))
+    group = group_named(player, args["group"])
     return [groups.remove(player.world, group, member)], group
 
 
