@@ -16,6 +16,7 @@ from capmock.errors import ScenarioError
 from capmock.model import groups
 from capmock.scenario.state import snapshot
 
+REVERSED = "issuedalternateCurrenciesReversed"
 ENROL = [{"enrol": "alice"}, {"enrol": "bob"}]
 THREE = {"alice": {}, "bob": {}, "cara": {}}
 
@@ -323,3 +324,19 @@ def test_promised_alternate_currency_converts_into_the_balance(tmp_path: Path) -
     reference = converted["earningAlternateCurrencyReference"][0]
     assert reference["alternateCurrencyIdentifier"] == issued[0]["alternateCurrencyIdentifier"]
     assert snapshot(player)["customers"][0]["alternateCurrencies"] == {"stars": 50.0}
+
+
+def test_alternate_currency_issues_state_only_what_the_balance_counts(tmp_path: Path) -> None:
+    steps: list[Any] = [{"enrol": "alice"}]
+    steps += [{"issue_alternate_currency": {"customer": "alice", "amount": 10}}] * 6
+    steps += [{"reverse_alternate_currency": "last"}]
+    steps[-2] = {**steps[-2], "as": "last"}
+    _, events = play(tmp_path, steps)
+    issued = [d["alternateCurrencies"][0] for d in only(events, "alternateCurrenciesIssued")]
+    assert [i["totalAlternateCurrenciesIssued"] for i in issued] == [10.0] * 6
+    assert [i["programCurrentAlternateCurrencies"] for i in issued] == [
+        10.0 * n for n in range(1, 7)
+    ]
+    (reversed_,) = [d["alternateCurrencies"][0] for d in only(events, REVERSED)]
+    assert reversed_["totalAlternateCurrenciesReversed"] == 10.0
+    assert reversed_["programCurrentAlternateCurrencies"] == 50.0

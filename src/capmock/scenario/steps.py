@@ -404,6 +404,7 @@ def reverse_alternate(player: Player, customer: Customer | None, args: dict[str,
             {
                 "name": name,
                 "regular": issue["amount"],
+                "promotional": [],  # the issue had none
                 "current": st.alternate[name],
                 "lifetime": st.alternate[name],
             }
