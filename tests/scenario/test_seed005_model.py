@@ -340,3 +340,25 @@ def test_alternate_currency_issues_state_only_what_the_balance_counts(tmp_path: 
     (reversed_,) = [d["alternateCurrencies"][0] for d in only(events, REVERSED)]
     assert reversed_["totalAlternateCurrenciesReversed"] == 10.0
     assert reversed_["programCurrentAlternateCurrencies"] == 50.0
+
+
+def test_emit_of_model_owned_seed_005_events_goes_through_the_model(tmp_path: Path) -> None:
+    steps = [
+        {"enrol": "alice"},
+        {"transact": {"customer": "alice", "amount": 1000}},  # 100
+        {
+            "emit": {
+                "event": "manualPointsAdjustment",
+                "customer": "alice",
+                "facts": {"points": -40},
+            }
+        },
+        {"emit": {"event": "pointsExpiryChange", "customer": "alice"}},
+        {"transact": {"customer": "alice", "amount": 100}},  # 10
+    ]
+    _, events = play(tmp_path, steps)
+    assert only(events, "manualPointsAdjustment")[0]["totalPoinstDeducted"] == "40"
+    assert only(events, "pointsExpiryChange")[0]["updatedPointsExpiryBreakup"][0]["points"] == 60
+    assert only(events, "pointsIssued")[-1]["programCurrentPoints"] == 70.0
+    with pytest.raises(ScenarioError, match="debiting 500 points but only 70 available"):
+        play(tmp_path, [*steps, {"adjust_points": {"customer": "alice", "points": -500}}])

@@ -15,7 +15,7 @@ import zlib
 
 from capmock.errors import Rejected
 from capmock.model.entities import Customer, Program
-from capmock.model.ledger import InsufficientPoints, Lot, cents
+from capmock.model.ledger import Lot, cents
 from capmock.model.ops import date_str
 from capmock.model.world import Emission, World
 
@@ -32,7 +32,7 @@ def adjust(world: World, customer: Customer, points: float, reason: str) -> Emis
         acc.issue("regular", float(points), world.now_ms, expiry, f"adjustment:{awarded}")
     else:
         if -points > acc.current + 1e-9:
-            raise InsufficientPoints(-points, acc.current)
+            raise Rejected(f"debiting {-points:g} points but only {acc.current:g} available")
         acc.reverse_issue(f"adjustment:{awarded}", -points)
     facts = {"points": float(points), "reason": reason, "awarded_id": awarded}
     return world.emission("manualPointsAdjustment", customer, facts, program)

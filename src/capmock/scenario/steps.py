@@ -446,6 +446,9 @@ MODEL_EVENTS = {
     "customerUpdated": "update_customer",
     "cardUpdated": "update_card",
     "transactionAdded": "transact",
+    "manualPointsAdjustment": "adjust_points",
+    "pointsExpiryChange": "change_points_expiry",
+    "promisedToCurrentAlternateCurrencyConversion": "convert_alternate_currency",
 }
 
 
@@ -475,6 +478,8 @@ def model_args(event: str, facts: dict[str, Any]) -> dict[str, Any]:
         "pointsExpired": {"all": True},
         "tierUpgraded": {},
         "tierDowngraded": {},
+        "manualPointsAdjustment": {"points": 100},
+        "pointsExpiryChange": {"extend": "30d"},
     }
     args = dict(defaults.get(event, {}))
     args.update(facts)
