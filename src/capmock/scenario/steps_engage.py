@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from capmock.catalog.communication import CHANNELS, FAILURE_STATUSES, PRIORITIES
-from capmock.errors import CapmockError, Rejected, did_you_mean
+from capmock.errors import CapmockError, Rejected
 from capmock.model import adjustments, engagement, ops, targets
 from capmock.model.entities import Customer
 from capmock.scenario.steps import Result, enrolled, handler, need
 from capmock.scenario.steps_extra import find, reward_ref
+from capmock.scenario.steps_groups import unknown
 from capmock.scenario.validate import duration_ms
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ def choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
     """``value`` upper-cased, one of ``allowed``; else an error with a did-you-mean."""
     text = str(value).upper()
     if text not in allowed:
-        guess = did_you_mean(text, allowed)
-        hint = f"did you mean '{guess}'?" if guess else f"one of: {', '.join(allowed)}"
-        raise CapmockError(f"unknown {what} '{value}'", hint=hint)
+        raise unknown(what, text, allowed, f"one of: {', '.join(allowed)}")
     return text
 
 

@@ -15,13 +15,18 @@ if TYPE_CHECKING:
     from capmock.scenario.player import Player
 
 
+def unknown(what: str, value: Any, known: Any, otherwise: str | None = None) -> CapmockError:
+    """The error for a name that is not one of ``known``: a did-you-mean, else ``otherwise``."""
+    guess = did_you_mean(str(value), list(known))
+    return CapmockError(
+        f"unknown {what} '{value}'", hint=f"did you mean '{guess}'?" if guess else otherwise
+    )
+
+
 def named(player: Player, name: Any) -> Customer:
     customer = player.named.get(str(name))
     if customer is None:
-        guess = did_you_mean(str(name), list(player.named))
-        raise CapmockError(
-            f"unknown customer '{name}'", hint=f"did you mean '{guess}'?" if guess else None
-        )
+        raise unknown("customer", name, player.named)
     return customer
 
 
@@ -29,10 +34,8 @@ def group_named(player: Player, name: Any) -> groups.Group:
     """The group called ``name``; an unknown name is an error with a did-you-mean."""
     group = groups.named(player.world, str(name))
     if group is None:
-        known = list(groups.groups(player.world).by_name)
-        guess = did_you_mean(str(name), known)
-        hint = f"did you mean '{guess}'?" if guess else "add a `create_group` step first"
-        raise CapmockError(f"unknown group '{name}'", hint=hint)
+        known = groups.groups(player.world).by_name
+        raise unknown("group", name, known, "add a `create_group` step first")
     return group
 
 
