@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from capmock.cli import main
 from capmock.delivery import read_journal
+from capmock.delivery.sink import Sink
 from capmock.scenario import load
 from capmock.scenario.player import Player
-from capmock.server.sink import Sink
 
 
 def run(*args: str, env: dict[str, str] | None = None):
