@@ -154,10 +154,10 @@ def consequences(player: Player, c: Customer, bill: Bill, promised: bool) -> lis
     issued.store = bill.store
     out = [issued] if issued.facts["points"] > 0 else []  # no points, no pointsIssued
     out += ops.reassess_tier(world, c, program, allow_down=False, trigger=ops.bill_trigger(bill))
-    if groups.any_groups(world):
-        from capmock.scenario import steps_groups
-
-        out += steps_groups.contributions_on_bill(player, c, bill)
+    if groups.any_groups(world):  # a member's points go to their group's wallet too
+        expiry = world.date(program.expiry_days)
+        ref = (bill.transaction_id, bill.bill_number)
+        out += groups.contribute(world, c, bill.points + bill.promotional, expiry, ref)
     out += earned
     if world.org.targets or world.org.streaks:
         from capmock.scenario import steps_extra

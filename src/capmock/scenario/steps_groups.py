@@ -1,5 +1,5 @@
-"""Step handlers for customer groups: create, update, join, leave; and the hook that
-contributes a member's points to their group after a purchase."""
+"""Step handlers for customer groups: create, update, join, leave. (A member's purchase
+contributes its points to the group in ``steps.consequences``.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from capmock.errors import CapmockError, did_you_mean
 from capmock.model import groups
 from capmock.model.entities import Customer
-from capmock.model.world import Bill, Emission
 from capmock.scenario.steps import Result, enrolled, handler, need
 
 if TYPE_CHECKING:
@@ -69,12 +68,3 @@ def leave_group(player: Player, customer: Customer | None, args: dict[str, Any])
     member = need(customer)
     group = group_named(player, args["group"])
     return [groups.remove(player.world, group, member)], group
-
-
-def contributions_on_bill(player: Player, c: Customer, bill: Bill) -> list[Emission]:
-    """After a purchase: the points the member earned on it go to their group too."""
-    world = player.world
-    program = world.org.default_program
-    points = bill.points + bill.promotional
-    expiry = world.date(program.expiry_days)
-    return groups.contribute(world, c, points, expiry, (bill.transaction_id, bill.bill_number))
