@@ -215,3 +215,11 @@ def test_reward_transaction_update_carries_the_facts() -> None:
     _, made_up = render("updateRewardTransaction", {"status": "DELIVERED"}, seed=4)
     fields = made_up["transactionUpdates"][0]["transactionCustomFields"]
     assert "trackingId" in fields and "deliveredOn" in fields
+
+
+def test_schemas_readme_says_which_envelopes_capillary_documents() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "schemas" / "README.md").read_text()
+    section = readme.split("## Envelopes of the seed 005 events", 1)[1]
+    assert all(f"`{name}`" in section for name in NEW)

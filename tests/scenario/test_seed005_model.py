@@ -362,3 +362,11 @@ def test_emit_of_model_owned_seed_005_events_goes_through_the_model(tmp_path: Pa
     assert only(events, "pointsIssued")[-1]["programCurrentPoints"] == 70.0
     with pytest.raises(ScenarioError, match="debiting 500 points but only 70 available"):
         play(tmp_path, [*steps, {"adjust_points": {"customer": "alice", "points": -500}}])
+
+
+def test_crowd_customers_get_groups_of_their_own(tmp_path: Path) -> None:
+    body = [{"enrol": "each"}, {"create_group": {"customer": "each"}}]
+    crowd = {"crowd": {"crowd": 30}}
+    _, events = play(tmp_path, [{"for_each": "crowd", "steps": body}], customers=crowd)
+    names = [e["groupName"] for e in only(events, "groupCreated")]
+    assert len(names) == len(set(names)) == 30

@@ -164,7 +164,7 @@ def _issued_entry(ctx: Ctx, c: dict[str, Any], i: int) -> dict[str, Any]:
         pending = [
             {
                 "promisedAlternateCurrencies": promised,
-                "isExternalTriggerBased": False,
+                "isExternalTriggerBased": bool(c.get("external_trigger", False)),
                 "promisedAlternateCurrenciesConversionDate": c.get("conversion_date")
                 or ctx.date(ctx.rng.randint(7, 30)),
             }
@@ -189,9 +189,9 @@ def build_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
 
     Facts (all optional): ``currencies`` list, one dict per currency with ``name``,
     ``identifier``, ``regular``, ``promotional`` (numbers or wire dicts), ``promised``
-    (and its ``conversion_date``), ``current``/``lifetime`` (balances after the event),
-    ``expiry`` (regular expiry date); ``trigger`` (name, [(key, value)…]) — default
-    TransactionAdd with BillId/billNumber.
+    (and its ``conversion_date``, ``external_trigger``), ``current``/``lifetime`` (balances
+    after the event), ``expiry`` (regular expiry date); ``trigger`` (name, [(key, value)…])
+    — default TransactionAdd with BillId/billNumber.
     """
     entries = [_issued_entry(ctx, c, i) for i, c in enumerate(_currency_facts(ctx, f))]
     return {

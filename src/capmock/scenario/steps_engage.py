@@ -161,6 +161,7 @@ def promise_alternate_currency(
                 "promotional": [],
                 "promised": amount,
                 "conversion_date": ops.date_str(world.date(days)),
+                "external_trigger": True,  # converted by `convert_alternate_currency`
                 "current": balance,
                 "lifetime": balance,
             }

@@ -38,11 +38,22 @@ def group_named(player: Player, name: Any) -> groups.Group:
     return group
 
 
+def free_name(player: Player, name: str) -> str:
+    """``name``, or ``name 2``, ``name 3``… when a group has it (crowds share surnames)."""
+    taken = groups.groups(player.world).by_name
+    number = 1
+    candidate = name
+    while candidate in taken:
+        number += 1
+        candidate = f"{name} {number}"
+    return candidate
+
+
 @handler("create_group")
 def create_group(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     primary = need(customer)
     enrolled(player, primary)
-    name = str(args.get("name") or f"{primary.last_name} Family")
+    name = str(args.get("name") or free_name(player, f"{primary.last_name} Family"))
     group, emission = groups.create(player.world, primary, name)
     return [emission], group
 
