@@ -370,3 +370,16 @@ def test_crowd_customers_get_groups_of_their_own(tmp_path: Path) -> None:
     _, events = play(tmp_path, [{"for_each": "crowd", "steps": body}], customers=crowd)
     names = [e["groupName"] for e in only(events, "groupCreated")]
     assert len(names) == len(set(names)) == 30
+
+
+def test_a_debit_can_cost_the_tier_a_credit_gave(tmp_path: Path) -> None:
+    steps = [
+        {"enrol": "alice"},
+        {"adjust_points": {"customer": "alice", "points": 1200}},  # Gold from 1,000
+        {"adjust_points": {"customer": "alice", "points": -300}},  # 900: back to Silver
+    ]
+    player, events = play(tmp_path, steps)
+    assert only(events, "tierUpgraded")[0]["upgradedTierNumber"] == 2
+    assert only(events, "tierDowngraded")[0]["downgradedTierNumber"] == 1
+    program = player.world.org.default_program
+    assert player.named["alice"].tiers[program.id] == 1

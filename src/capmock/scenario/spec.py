@@ -525,7 +525,7 @@ _STEPS: list[StepSpec] = [
         "An operator credits (points > 0) or debits (points < 0) points by hand.",
         (CUST, P("points", "number", True), P("reason", "string")),
         "points",
-        emits=("manualPointsAdjustment", "tierUpgraded"),
+        emits=("manualPointsAdjustment", "tierUpgraded", "tierDowngraded"),
     ),
     StepSpec(
         "change_points_expiry",

@@ -37,11 +37,10 @@ def adjust_points(player: Player, customer: Customer | None, args: dict[str, Any
     points = float(args["points"])
     reason = str(args.get("reason") or ("Goodwill" if points > 0 else "Correction"))
     emission = adjustments.adjust(player.world, c, points, reason)
-    out = [emission]
-    if points > 0:
-        program = player.world.org.default_program
-        out += ops.reassess_tier(player.world, c, program, allow_down=False)
-    return out, None
+    program = player.world.org.default_program
+    # a debit corrects points earned: it may cost the tier, as a return does
+    down = points < 0 and program.downgrade_on_return
+    return [emission, *ops.reassess_tier(player.world, c, program, allow_down=down)], None
 
 
 @handler("change_points_expiry")
