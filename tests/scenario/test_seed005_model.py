@@ -194,7 +194,7 @@ def test_target_periods_follow_the_customers_value(tmp_path: Path) -> None:
         {"target_period_start": {"customer": "alice", "target": "Spend"}},
         {"transact": {"customer": "alice", "amount": 700}},
     ]
-    _, events = target_play(tmp_path, steps)
+    player, events = target_play(tmp_path, steps)
     enrolment = only(events, "targetCustomerEnrolment")[0]
     assert (enrolment["targetPeriodName"], enrolment["defaultTargetValue"]) == ("P1", "3000.000")
     started = only(events, "targetPeriodStarted")
@@ -218,6 +218,9 @@ def test_target_periods_follow_the_customers_value(tmp_path: Path) -> None:
     periods = {u["targetDetails"]["targetPeriodId"] for u in updates[1:4]}
     assert periods == {enrolment["targetPeriodId"]}
     assert updates[4]["targetDetails"]["targetPeriodId"] != enrolment["targetPeriodId"]
+    (period,) = snapshot(player)["targetPeriods"]
+    assert (period["target"], period["period"], period["open"]) == ("Spend", "P2", True)
+    assert (period["defined"], period["achievedAt"]) == (5000.0, None)
 
 
 def test_target_period_rules_refuse(tmp_path: Path) -> None:

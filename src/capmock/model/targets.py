@@ -42,6 +42,10 @@ def periods(world: World) -> Periods:
     return book  # type: ignore[no-any-return]
 
 
+def any_periods(world: World) -> bool:
+    return "_target_periods" in world.__dict__
+
+
 def named_id(world: World, kind: str, name: str) -> int:
     """The same id for the same named thing within a run (shared with the scenario's
     ``stable_id``, so a target has one id in every event)."""
