@@ -223,3 +223,17 @@ def test_schemas_readme_says_which_envelopes_capillary_documents() -> None:
     readme = (Path(__file__).resolve().parents[2] / "schemas" / "README.md").read_text()
     section = readme.split("## Envelopes of the seed 005 events", 1)[1]
     assert all(f"`{name}`" in section for name in NEW)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"metric": "spend", "defined": 5.0}, "TRANSACTION_VALUE"),
+        ({"metric": "visits", "defined": 5000.0}, "TRANSACTION_COUNT"),
+        ({"defined": 4.0}, "TRANSACTION_COUNT"),
+        ({"defined": 4000.0}, "TRANSACTION_VALUE"),
+    ],
+)
+def test_milestone_value_type_follows_the_metric(facts: dict, expected: str) -> None:
+    _, body = render("targetCustomerEnrolment", facts)
+    assert body["milestoneDetails"][0]["valueType"] == expected

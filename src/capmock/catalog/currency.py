@@ -111,6 +111,9 @@ def _identifier(org_id: int, name: str) -> str:
     return hashlib.sha1(f"{org_id}:{name}".encode()).hexdigest()[:6]
 
 
+currency_identifier = _identifier  # an org's identifier of a currency (or bucket) name
+
+
 def _currency_facts(ctx: Ctx, f: Facts) -> list[dict[str, Any]]:
     given = f.get("currencies")
     if given:

@@ -19,7 +19,7 @@ from typing import Any
 
 from capmock.catalog.common import customer_base, program_details, triggering_activity
 from capmock.catalog.context import Ctx, Facts
-from capmock.catalog.currency import _identifier, org_currencies
+from capmock.catalog.currency import currency_identifier, org_currencies
 from capmock.catalog.fields import BOOL, INT, NUM, STR, arr, obj, opt, ref
 from capmock.catalog.registry import EventDef
 from capmock.catalog.target import NUMSTR, num_str
@@ -92,7 +92,7 @@ def promised_name(name: str) -> str:
 def _value(ctx: Ctx, name: str, amount: float) -> dict[str, Any]:
     bucket = promised_name(name)
     return {
-        "alternateCurrencyIdentifier": _identifier(ctx.org.org_id, bucket),
+        "alternateCurrencyIdentifier": currency_identifier(ctx.org.org_id, bucket),
         "alternateCurrencyName": bucket,
         "alternateCurrencyValue": num_str(amount),
     }
@@ -140,7 +140,7 @@ def build_conversion(ctx: Ctx, f: Facts) -> dict[str, Any]:
                 "name": "TransactionAdd",
                 "enteredAt": float(promised_ms),
                 "alternateCurrencyConverted": float(c["amount"]),
-                "alternateCurrencyIdentifier": _identifier(ctx.org.org_id, c["name"]),
+                "alternateCurrencyIdentifier": currency_identifier(ctx.org.org_id, c["name"]),
                 "alternateCurrencyName": c["name"],
                 "identifiers": [{"key": "billNumber", "value": bill_number}],
             }

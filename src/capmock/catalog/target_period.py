@@ -107,12 +107,18 @@ def _activity(ctx: Ctx, name: str, details_: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def value_type(f: Facts, defined: float) -> str:
+    """A spend target sums bill amounts; any other metric counts (visits, bills…)."""
+    metric = f.get("metric")
+    spend = metric == "spend" if metric else defined > 100
+    return VALUE_TYPES["spend" if spend else "visits"]
+
+
 def milestone(d: dict[str, Any], f: Facts, defined: float) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": d["id"],
         "name": d["name"],
-        "valueType": VALUE_TYPES.get(f.get("metric") or "", "")
-        or ("TRANSACTION_VALUE" if defined > 100 else "TRANSACTION_COUNT"),
+        "valueType": value_type(f, defined),
         "definedValue": num_str(defined),
     }
     if f.get("achieved_ms") is not None:
