@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from capmock.model import groups, targets
+from capmock.model import groups, target_periods
 from capmock.model.world import CustomerState
 
 if TYPE_CHECKING:
@@ -74,6 +74,6 @@ def snapshot(player: Player) -> dict[str, Any]:
     }
     if groups.any_groups(player.world):  # only when a scenario made groups
         out["groups"] = groups.state(player.world)
-    if targets.any_periods(player.world):  # only when a customer enrolled in a target
-        out["targetPeriods"] = targets.state(player.world)
+    if target_periods.any_periods(player.world):  # only when a customer enrolled in a target
+        out["targetPeriods"] = target_periods.state(player.world)
     return out

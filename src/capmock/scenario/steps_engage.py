@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from capmock.catalog.communication import CHANNELS, FAILURE_STATUSES, PRIORITIES
 from capmock.errors import CapmockError, Rejected
-from capmock.model import adjustments, engagement, ops, targets
+from capmock.model import adjustments, engagement, ops, target_periods
 from capmock.model.entities import Customer
 from capmock.scenario.steps import Result, enrolled, handler, need
 from capmock.scenario.steps_extra import find, reward_ref
@@ -70,20 +70,20 @@ def target_enrol(player: Player, customer: Customer | None, args: dict[str, Any]
     c = need(customer)
     enrolled(player, c)
     source = str(args.get("source", "API"))
-    return targets.enrol(player.world, c, _target(player, args), source), None
+    return target_periods.enrol(player.world, c, _target(player, args), source), None
 
 
 @handler("target_period_start")
 def target_period_start(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     c = need(customer)
-    return [targets.start_next(player.world, c, _target(player, args))], None
+    return [target_periods.start_next(player.world, c, _target(player, args))], None
 
 
 @handler("target_value_update")
 def target_value_update(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
     c = need(customer)
     target = _target(player, args)
-    return [targets.update_value(player.world, c, target, float(args["value"]))], None
+    return [target_periods.update_value(player.world, c, target, float(args["value"]))], None
 
 
 @handler("target_period_complete")
@@ -91,7 +91,7 @@ def target_period_complete(
     player: Player, customer: Customer | None, args: dict[str, Any]
 ) -> Result:
     c = need(customer)
-    return [targets.complete(player.world, c, _target(player, args))], None
+    return [target_periods.complete(player.world, c, _target(player, args))], None
 
 
 # ---- subscriptions and messages ------------------------------------------------------------

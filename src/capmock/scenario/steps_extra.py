@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from capmock.errors import CapmockError, Rejected, did_you_mean
-from capmock.model import ops, targets
+from capmock.model import ops, target_periods
 from capmock.model.entities import Customer, Program
 from capmock.model.world import Bill, Emission, World
 from capmock.scenario.steps import Result, enrolled, handler, need
@@ -201,7 +201,7 @@ def progress(
     facts = {**target_facts(world, target), "before": before, "after": after, "delta": delta}
     if bill is not None:
         facts["transaction_id"] = bill.transaction_id
-    goal = targets.track(world, c, target, facts)  # an enrolled customer's period and value
+    goal = target_periods.track(world, c, target, facts)  # an enrolled customer's period and value
     out = [world.emission("targetAchievedValueUpdated", c, facts)]
     if before < goal <= after:
         out.append(world.emission("targetValueAchieved", c, dict(facts)))
