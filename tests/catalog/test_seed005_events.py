@@ -139,7 +139,8 @@ def test_target_period_events_share_the_target() -> None:
     assert enrolment["defaultTargetValue"] == "5000.000"
     assert enrolment["targetPeriodStartDate"] == "2026-07-01 00:00:00"
     for name in ("targetPeriodStarted", "targetValueUpdated", "targetPeriodCompleted"):
-        _, body = render(name, {**facts, "before": 1200.0, "after": 1200.0})
+        achieved = {} if name == "targetPeriodStarted" else {"before": 1200.0, "after": 1200.0}
+        _, body = render(name, {**facts, **achieved})
         details = body["targetDetails"]
         assert (details["id"], details["targetPeriodId"], details["targetGroupName"]) == (
             11,

@@ -22,7 +22,7 @@ from typing import Any
 from capmock.catalog.common import customer_identifiers
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, MILLIS, STR, arr, enum, obj, opt, ref
-from capmock.catalog.registry import REQUEST_ID, EventDef
+from capmock.catalog.registry import REQUEST_ID, EventDef, reads
 
 DOMAIN = "communication"
 
@@ -99,6 +99,7 @@ UNDELIVERED = obj(
 )
 
 
+@reads("changes source")
 def build_subscription(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer's subscription status changed.
 
@@ -135,6 +136,7 @@ def receiver(ctx: Ctx, channel: str) -> str:
     return ctx.customer.email if channel == "EMAIL" else ctx.customer.mobile
 
 
+@reads("channel status reason error_code description message_id campaign_id sent_ms")
 def build_undelivered(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A message to the customer could not be delivered.
 

@@ -21,7 +21,7 @@ from capmock.catalog.common import customer_base, program_details, triggering_ac
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.currency import currency_identifier, org_currencies
 from capmock.catalog.fields import BOOL, INT, NUM, STR, arr, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 from capmock.catalog.target import NUMSTR, num_str
 
 DOMAIN = "currency"
@@ -118,6 +118,7 @@ def _currencies(ctx: Ctx, f: Facts) -> list[dict[str, Any]]:
     return [{"name": name, "amount": float(ctx.rng.randint(1, 40) * 5)}]
 
 
+@reads("currencies bill_id bill_number source promised_ms")
 def build_conversion(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Promised alternate currencies became current.
 

@@ -20,7 +20,7 @@ from typing import Any
 from capmock.catalog.common import customer_identifiers, entered_by, program_details
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, obj, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 from capmock.model.entities import Customer
 
 DOMAIN = "group"
@@ -131,6 +131,7 @@ def _other(ctx: Ctx, f: Facts, key: str) -> Customer:
 # ---- builders ------------------------------------------------------------------------
 
 
+@reads("group_id group_name primary entered_at")
 def build_group_created(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A group was created with its primary member.
 
@@ -140,11 +141,13 @@ def build_group_created(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return {**group_head(ctx, f), **_entered(ctx, f)}
 
 
+@reads("group_id group_name primary entered_at")
 def build_group_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A group's details (its name, its primary member) changed. Facts: as groupCreated."""
     return {**group_head(ctx, f), **_entered(ctx, f)}
 
 
+@reads("group_id group_name primary entered_at member role")
 def build_member_added(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A member joined. Facts: as groupCreated, and ``member`` (the Customer who joined;
     default made up), ``role`` (default SECONDARY)."""
@@ -153,6 +156,7 @@ def build_member_added(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return {**head, "memberAdded": joined, **_entered(ctx, f)}
 
 
+@reads("group_id group_name primary entered_at member role")
 def build_member_removed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A member left or was removed. Facts: as groupMemberAdded (``member`` left)."""
     head = group_head(ctx, f)
@@ -160,6 +164,7 @@ def build_member_removed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return {**head, "memberRemoved": left, **_entered(ctx, f)}
 
 
+@reads("group_id group_name primary member role points bill_id bill_number")
 def build_contribution(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A member's points were contributed to the group's wallet.
 

@@ -23,7 +23,7 @@ from capmock.catalog.common import customer_base, customer_identifiers, program_
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import DATE, INT, NUM, STR, arr, obj, opt, ref
 from capmock.catalog.points import activity
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 from capmock.catalog.target import NUMSTR, num_str
 
 DOMAIN_POINTS = "points"
@@ -61,6 +61,7 @@ EXPIRY_CHANGE = obj(
 )
 
 
+@reads("points reason awarded_id trigger")
 def build_adjustment(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Points credited or debited by hand.
 
@@ -109,6 +110,7 @@ def _entry(ctx: Ctx, item: dict[str, Any], f: Facts) -> dict[str, Any]:
     }
 
 
+@reads("lots new_expiry reason_type reason set_type trigger")
 def build_expiry_change(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The expiry of some of the customer's points changed.
 

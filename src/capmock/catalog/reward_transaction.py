@@ -14,7 +14,7 @@ from typing import Any
 
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, STR, Scalar, arr, obj
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "reward"
 
@@ -46,6 +46,7 @@ def custom_fields(ctx: Ctx, status: str, code: str | None) -> dict[str, str]:
     return out
 
 
+@reads("transaction_id reward_id status code custom_fields")
 def build_update(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A reward transaction changed.
 

@@ -21,7 +21,7 @@ from typing import Any
 from capmock.catalog.common import customer_identifiers
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, MILLIS, STR, arr, obj, opt, ref
-from capmock.catalog.registry import REQUEST_ID, EventDef
+from capmock.catalog.registry import REQUEST_ID, EventDef, reads
 from capmock.catalog.target import NUMSTR, num_str, target_details, target_values
 
 DOMAIN = "target"
@@ -29,6 +29,10 @@ DOMAIN = "target"
 ENROLMENT_EVENT_ID = 28  # data.eventId of an enrolment (Capillary's event type id; a guess)
 VALUE_TYPES = {"spend": "TRANSACTION_VALUE", "visits": "TRANSACTION_COUNT"}
 SOURCES = ("API", "LOYALTY_PROMOTION", "AUDIENCE_LIST")
+
+# Facts every target period builder reads: the target, its period, its defined value.
+TARGET_FACTS = "target_id target_name group_id group_name period_id period_name defined metric"
+TARGET_FACTS += " description"
 
 MILESTONE = obj(
     id=INT,
@@ -129,6 +133,7 @@ def milestone(d: dict[str, Any], f: Facts, defined: float) -> dict[str, Any]:
 # ---- builders ------------------------------------------------------------------------
 
 
+@reads(TARGET_FACTS, "source period_start cycle_start")
 def build_enrolment(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer was enrolled in a target.
 
@@ -162,6 +167,7 @@ def _datetime(text: str) -> str:
     return text if len(text) > 10 else f"{text} 00:00:00"
 
 
+@reads(TARGET_FACTS, "trigger")
 def build_period_started(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A target period began for the customer. Facts: the target as for
     targetCustomerEnrolment; ``trigger`` (activity name, default TargetPeriodStart)."""
@@ -175,6 +181,7 @@ def build_period_started(ctx: Ctx, f: Facts) -> dict[str, Any]:
     }
 
 
+@reads(TARGET_FACTS, "before after")
 def build_value_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The customer's defined target value was changed. Facts: the target as for
     targetCustomerEnrolment (``defined`` is the new value), ``after`` (achieved so far)."""
@@ -187,6 +194,7 @@ def build_value_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     }
 
 
+@reads(TARGET_FACTS, "before after achieved_ms trigger")
 def build_period_completed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A target period ended. Facts: the target as for targetCustomerEnrolment,
     ``after`` (achieved in the period), ``achieved_ms`` (when the defined value was

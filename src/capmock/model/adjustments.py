@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import zlib
 
+from capmock.clock import date_str
 from capmock.errors import Rejected
 from capmock.model.entities import Customer, Program
 from capmock.model.ledger import Lot, cents
-from capmock.model.ops import date_str
 from capmock.model.world import Emission, World
 
 

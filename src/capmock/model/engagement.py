@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from capmock.clock import date_str
 from capmock.errors import Rejected
 from capmock.model.entities import Customer
-from capmock.model.ops import date_str
+from capmock.model.records import Reward
 from capmock.model.world import Emission, World
 
 SUBSCRIBED, UNSUBSCRIBED = "SUBSCRIBED", "UNSUBSCRIBED"
@@ -98,14 +99,14 @@ def undelivered(
 # ---- reward fulfilment ---------------------------------------------------------------------
 
 
-def reward_txn(world: World, customer: Customer, reward: dict[str, Any], code: str) -> RewardTxn:
+def reward_txn(world: World, customer: Customer, reward: Reward, code: str) -> RewardTxn:
     """The transaction of the reward issued to the customer (made on first look)."""
-    key = (customer.customer_id, str(reward["name"]))
+    key = (customer.customer_id, reward.name)
     txn = book(world).reward_txns.get(key)
     if txn is None:
         tid = world.ids.next("reward_transaction")
         fields = {"fulfilmentPartner": world.fake.rng.choice(COURIERS), "voucherCode": code}
-        txn = book(world).reward_txns[key] = RewardTxn(tid, int(reward["id"]), fields)
+        txn = book(world).reward_txns[key] = RewardTxn(tid, reward.id, fields)
     return txn
 
 
@@ -124,7 +125,7 @@ def move(txn: RewardTxn, status: str) -> None:
 
 
 def update_reward(
-    world: World, customer: Customer, reward: dict[str, Any], code: str, status: str
+    world: World, customer: Customer, reward: Reward, code: str, status: str
 ) -> Emission:
     txn = reward_txn(world, customer, reward, code)
     move(txn, status)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from capmock.clock import date_str
 from capmock.errors import Rejected
-from capmock.model.entities import Customer
-from capmock.model.ops import date_str
+from capmock.model.entities import Customer, Target
 from capmock.model.world import Emission, World
 
 
@@ -46,49 +46,39 @@ def any_periods(world: World) -> bool:
     return "_target_periods" in world.__dict__
 
 
-def named_id(world: World, kind: str, name: str) -> int:
-    """The same id for the same named thing within a run (shared with the scenario's
-    ``stable_id``, so a target has one id in every event)."""
-    registry: dict[tuple[str, str], int] = world.__dict__.setdefault("_named_ids", {})
-    key = (kind, name)
-    if key not in registry:
-        registry[key] = world.ids.next(kind)
-    return registry[key]
+def enrolment(world: World, customer: Customer, target: Target) -> Enrolment | None:
+    return periods(world).by_customer.get((customer.customer_id, target.name))
 
 
-def enrolment(world: World, customer: Customer, target: dict[str, Any]) -> Enrolment | None:
-    return periods(world).by_customer.get((customer.customer_id, str(target["name"])))
-
-
-def defined(target: dict[str, Any], e: Enrolment | None) -> float:
+def defined(target: Target, e: Enrolment | None) -> float:
     if e is not None and e.defined is not None:
         return e.defined
-    return float(target.get("value", 1))
+    return target.value
 
 
-def facts(world: World, target: dict[str, Any], e: Enrolment) -> dict[str, Any]:
+def facts(world: World, target: Target, e: Enrolment) -> dict[str, Any]:
     """The target and its current period, as the catalog's target builders read them."""
-    name = str(target["name"])
-    group = str(target.get("group") or name)
+    name = target.name
+    group = target.group or name
     return {
-        "target_id": named_id(world, "target", name),
+        "target_id": world.ids.stable("target", name),
         "target_name": name,
-        "group_id": named_id(world, "target_group", group),
+        "group_id": world.ids.stable("target_group", group),
         "group_name": group,
-        "period_id": named_id(world, "target_period", f"{name}#{e.period}"),
+        "period_id": world.ids.stable("target_period", f"{name}#{e.period}"),
         "period_name": f"P{e.period}",
         "defined": defined(target, e),
-        "metric": str(target.get("metric", "spend")),
+        "metric": target.metric,
     }
 
 
-def track(world: World, customer: Customer, target: dict[str, Any], f: dict[str, Any]) -> float:
+def track(world: World, customer: Customer, target: Target, f: dict[str, Any]) -> float:
     """Hook for a target's progress: the customer's defined value (the goal); for an
     enrolled customer, ``f`` gets the period's facts and the moment the goal is reached."""
     e = enrolment(world, customer, target)
     if e is None or not e.open:
-        return float(target.get("value", 1))
-    f.update(facts(world, target, e))
+        return target.value
+    f.update({k: v for k, v in facts(world, target, e).items() if k != "metric"})
     goal = defined(target, e)
     if e.achieved_ms is None and float(f.get("after", 0)) >= goal:
         e.achieved_ms = world.now_ms
@@ -100,35 +90,35 @@ def _achieved(world: World, customer: Customer) -> dict[str, float]:
     return targets
 
 
-def _start(world: World, customer: Customer, target: dict[str, Any], e: Enrolment) -> Emission:
+def _start(world: World, customer: Customer, target: Target, e: Enrolment) -> Emission:
     e.started_ms, e.achieved_ms, e.open = world.now_ms, None, True
     _achieved(world, customer)[e.target] = 0.0
     return world.emission("targetPeriodStarted", customer, facts(world, target, e))
 
 
-def enrol(world: World, customer: Customer, target: dict[str, Any], source: str) -> list[Emission]:
+def enrol(world: World, customer: Customer, target: Target, source: str) -> list[Emission]:
     """targetCustomerEnrolment, then targetPeriodStarted for period 1."""
-    key = (customer.customer_id, str(target["name"]))
+    key = (customer.customer_id, target.name)
     book = periods(world)
     if key in book.by_customer:
-        raise Rejected(f"already enrolled in target '{target['name']}'")
-    e = book.by_customer[key] = Enrolment(str(target["name"]))
+        raise Rejected(f"already enrolled in target '{target.name}'")
+    e = book.by_customer[key] = Enrolment(target.name)
     start = world.date(0)
     f = {**facts(world, target, e), "source": source, "period_start": date_str(start)}
     enrolled = world.emission("targetCustomerEnrolment", customer, f)
     return [enrolled, _start(world, customer, target, e)]
 
 
-def _need(world: World, customer: Customer, target: dict[str, Any]) -> Enrolment:
+def _need(world: World, customer: Customer, target: Target) -> Enrolment:
     e = enrolment(world, customer, target)
     if e is None:
         raise Rejected(
-            f"not enrolled in target '{target['name']}'", hint="add a `target_enrol` step first"
+            f"not enrolled in target '{target.name}'", hint="add a `target_enrol` step first"
         )
     return e
 
 
-def start_next(world: World, customer: Customer, target: dict[str, Any]) -> Emission:
+def start_next(world: World, customer: Customer, target: Target) -> Emission:
     e = _need(world, customer, target)
     if e.open:
         raise Rejected(
@@ -139,9 +129,7 @@ def start_next(world: World, customer: Customer, target: dict[str, Any]) -> Emis
     return _start(world, customer, target, e)
 
 
-def update_value(
-    world: World, customer: Customer, target: dict[str, Any], value: float
-) -> Emission:
+def update_value(world: World, customer: Customer, target: Target, value: float) -> Emission:
     e = _need(world, customer, target)
     if value <= 0:
         raise Rejected("a target value must be more than 0")
@@ -153,7 +141,7 @@ def update_value(
     return world.emission("targetValueUpdated", customer, f)
 
 
-def complete(world: World, customer: Customer, target: dict[str, Any]) -> Emission:
+def complete(world: World, customer: Customer, target: Target) -> Emission:
     e = _need(world, customer, target)
     if not e.open:
         raise Rejected(f"period P{e.period} of '{e.target}' is already complete")

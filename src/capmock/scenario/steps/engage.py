@@ -4,19 +4,18 @@ fulfilment, promised alternate currencies."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from capmock.catalog.communication import CHANNELS, FAILURE_STATUSES, PRIORITIES
+from capmock.clock import date_str, parse_date_ms
 from capmock.errors import CapmockError, Rejected
-from capmock.model import adjustments, engagement, ops, target_periods
-from capmock.model.entities import Customer
-from capmock.scenario.steps import Result, enrolled, handler, need
-from capmock.scenario.steps_extra import find, reward_ref
-from capmock.scenario.steps_groups import unknown
+from capmock.model import adjustments, engagement, target_periods, targets, tiers
+from capmock.model.entities import Customer, Target
+from capmock.model.membership import require_enrolled
+from capmock.model.records import Reward
+from capmock.scenario.steps.base import Args, Result, Session, handler, need, ref
+from capmock.scenario.steps.groups import unknown
 from capmock.scenario.validate import duration_ms
-
-if TYPE_CHECKING:
-    from capmock.scenario.player import Player
 
 
 def choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
@@ -31,29 +30,29 @@ def choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
 
 
 @handler("adjust_points")
-def adjust_points(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def adjust_points(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    enrolled(player, c)
+    require_enrolled(s.world, c)
     points = float(args["points"])
     reason = str(args.get("reason") or ("Goodwill" if points > 0 else "Correction"))
-    emission = adjustments.adjust(player.world, c, points, reason)
-    program = player.world.org.default_program
+    emission = adjustments.adjust(s.world, c, points, reason)
+    program = s.world.org.default_program
     # a debit corrects points earned: it may cost the tier, as a return does
     down = points < 0 and program.downgrade_on_return
-    return [emission, *ops.reassess_tier(player.world, c, program, allow_down=down)], None
+    return [emission, *tiers.reassess(s.world, c, program, allow_down=down)], None
 
 
 @handler("change_points_expiry")
-def change_points_expiry(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def change_points_expiry(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
     if ("date" in args) == ("extend" in args):
         raise CapmockError("give either `date` (a new expiry) or `extend` (e.g. 90d)")
-    new_ms = ops.parse_date_ms(str(args["date"])) if "date" in args else None
+    new_ms = parse_date_ms(str(args["date"])) if "date" in args else None
     extend_ms = duration_ms(args["extend"]) if "extend" in args else None
-    before = ops.parse_date_ms(str(args["before"])) if "before" in args else None
+    before = parse_date_ms(str(args["before"])) if "before" in args else None
     reason = str(args.get("reason") or "Expiry extended on request")
     emission = adjustments.change_expiry(
-        player.world, c, new_ms=new_ms, extend_ms=extend_ms, before_ms=before, reason=reason
+        s.world, c, new_ms=new_ms, extend_ms=extend_ms, before_ms=before, reason=reason
     )
     return [emission], None
 
@@ -61,90 +60,84 @@ def change_points_expiry(player: Player, customer: Customer | None, args: dict[s
 # ---- target periods ----------------------------------------------------------------------
 
 
-def _target(player: Player, args: dict[str, Any]) -> dict[str, Any]:
-    return find(player.org.targets, str(args["target"]), "target")
+def _target(s: Session, args: Args) -> Target:
+    return targets.find(s.org.targets, str(args["target"]), "target")  # type: ignore[no-any-return]
 
 
 @handler("target_enrol")
-def target_enrol(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def target_enrol(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    enrolled(player, c)
+    require_enrolled(s.world, c)
     source = str(args.get("source", "API"))
-    return target_periods.enrol(player.world, c, _target(player, args), source), None
+    return target_periods.enrol(s.world, c, _target(s, args), source), None
 
 
 @handler("target_period_start")
-def target_period_start(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def target_period_start(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    return [target_periods.start_next(player.world, c, _target(player, args))], None
+    return [target_periods.start_next(s.world, c, _target(s, args))], None
 
 
 @handler("target_value_update")
-def target_value_update(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def target_value_update(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    target = _target(player, args)
-    return [target_periods.update_value(player.world, c, target, float(args["value"]))], None
+    target = _target(s, args)
+    return [target_periods.update_value(s.world, c, target, float(args["value"]))], None
 
 
 @handler("target_period_complete")
-def target_period_complete(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def target_period_complete(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    return [target_periods.complete(player.world, c, _target(player, args))], None
+    return [target_periods.complete(s.world, c, _target(s, args))], None
 
 
 # ---- subscriptions and messages ------------------------------------------------------------
 
 
 @handler("subscription")
-def subscription(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def subscription(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
     channel = choice(args.get("channel", "SMS"), CHANNELS, "channel")
     status = choice(args.get("status", "UNSUBSCRIBED"), ("SUBSCRIBED", "UNSUBSCRIBED"), "status")
     raw = args.get("priority")
     priorities = [choice(raw, PRIORITIES, "priority")] if raw else list(PRIORITIES)
-    return [engagement.subscribe(player.world, c, channel, priorities, status)], None
+    return [engagement.subscribe(s.world, c, channel, priorities, status)], None
 
 
 @handler("message_undelivered")
-def message_undelivered(player: Player, customer: Customer | None, args: dict[str, Any]) -> Result:
+def message_undelivered(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
     channel = choice(args.get("channel", "SMS"), CHANNELS, "channel")
     priority = choice(args.get("priority", "BULK"), PRIORITIES, "priority")
     raw = args.get("status")
     status = choice(raw, FAILURE_STATUSES, "delivery failure status") if raw else None
-    return [engagement.undelivered(player.world, c, channel, priority, status)], None
+    return [engagement.undelivered(s.world, c, channel, priority, status)], None
 
 
 # ---- rewards, alternate currencies -----------------------------------------------------------
 
 
 @handler("update_reward_transaction")
-def update_reward_transaction(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def update_reward_transaction(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    reward = reward_ref(player, args["reward"])
-    issued = [r for r in player.world.state(c).peek("rewards") if r["reward"] == reward["name"]]
+    reward = ref(s, args["reward"], Reward)
+    issued = [r for r in s.world.state(c).peek("rewards") if r.reward == reward.name]
     if not issued:
         raise Rejected(
-            f"reward '{reward['name']}' was not issued to the customer",
+            f"reward '{reward.name}' was not issued to the customer",
             hint="add an `issue_reward` step first",
         )
     statuses = (*engagement.FLOW, *engagement.ENDS)
     status = choice(args.get("status", "DELIVERED"), statuses, "fulfilment status")
-    code = str(issued[-1]["code"])
-    return [engagement.update_reward(player.world, c, reward, code, status)], reward
+    code = issued[-1].code
+    return [engagement.update_reward(s.world, c, reward, code, status)], reward
 
 
 @handler("promise_alternate_currency")
-def promise_alternate_currency(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def promise_alternate_currency(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    enrolled(player, c)
-    world = player.world
+    require_enrolled(s.world, c)
+    world = s.world
     amount = float(args["amount"])
     if amount <= 0:
         raise CapmockError("amount must be more than 0")
@@ -159,7 +152,7 @@ def promise_alternate_currency(
                 "regular": 0.0,
                 "promotional": [],
                 "promised": amount,
-                "conversion_date": ops.date_str(world.date(days)),
+                "conversion_date": date_str(world.date(days)),
                 "external_trigger": True,  # converted by `convert_alternate_currency`
                 "current": balance,
                 "lifetime": balance,
@@ -172,8 +165,6 @@ def promise_alternate_currency(
 
 
 @handler("convert_alternate_currency")
-def convert_alternate_currency(
-    player: Player, customer: Customer | None, args: dict[str, Any]
-) -> Result:
+def convert_alternate_currency(s: Session, customer: Customer | None, args: Args) -> Result:
     c = need(customer)
-    return [engagement.convert(player.world, c)], None
+    return [engagement.convert(s.world, c)], None
