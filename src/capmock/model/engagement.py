@@ -16,6 +16,7 @@ from typing import Any
 
 from capmock.clock import date_str
 from capmock.errors import Rejected
+from capmock.model import books
 from capmock.model.entities import Customer
 from capmock.model.records import Reward
 from capmock.model.world import Emission, World
@@ -53,10 +54,7 @@ class Engagement:
 
 
 def book(world: World) -> Engagement:
-    found = world.__dict__.get("_engagement")
-    if found is None:
-        found = world.__dict__["_engagement"] = Engagement()
-    return found  # type: ignore[no-any-return]
+    return books.book(world, "_engagement", Engagement)
 
 
 # ---- subscriptions and messages ----------------------------------------------------------

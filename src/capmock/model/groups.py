@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from capmock.errors import Rejected
+from capmock.model import books
 from capmock.model.entities import Customer
 from capmock.model.ledger import Account
 from capmock.model.world import Emission, World
@@ -47,15 +48,12 @@ class Groups:
 
 def groups(world: World) -> Groups:
     """The world's groups (made on first use)."""
-    book = world.__dict__.get("_groups")
-    if book is None:
-        book = world.__dict__["_groups"] = Groups()
-    return book  # type: ignore[no-any-return]
+    return books.book(world, "_groups", Groups)
 
 
 def any_groups(world: World) -> bool:
     """Whether the world has made any group (a purchase's quick check)."""
-    return "_groups" in world.__dict__
+    return books.has(world, "_groups")
 
 
 def named(world: World, name: str) -> Group | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from capmock.clock import date_str
 from capmock.errors import Rejected
+from capmock.model import books
 from capmock.model.entities import Customer, Target
 from capmock.model.world import Emission, World
 
@@ -36,14 +37,11 @@ class Periods:
 
 
 def periods(world: World) -> Periods:
-    book = world.__dict__.get("_target_periods")
-    if book is None:
-        book = world.__dict__["_target_periods"] = Periods()
-    return book  # type: ignore[no-any-return]
+    return books.book(world, "_target_periods", Periods)
 
 
 def any_periods(world: World) -> bool:
-    return "_target_periods" in world.__dict__
+    return books.has(world, "_target_periods")
 
 
 def enrolment(world: World, customer: Customer, target: Target) -> Enrolment | None:
