@@ -52,6 +52,9 @@ class StepSpec:
         return next((p for p in self.params if p.name == name), None)
 
 
+MAX_ADJUSTMENT = 1e12  # the largest debit by hand (format_schema.MAX_NUMBER, negated)
+
+
 def P(
     name: str,
     kind: str,
@@ -548,7 +551,11 @@ _STEPS: list[StepSpec] = [
     StepSpec(
         "adjust_points",
         "An operator credits (points > 0) or debits (points < 0) points by hand.",
-        (CUST, P("points", "number", True), P("reason", "string")),
+        (
+            CUST,
+            P("points", "number", True, "+ credit, - debit", low=-MAX_ADJUSTMENT),
+            P("reason", "string"),
+        ),
         "points",
         emits=("manualPointsAdjustment", "tierUpgraded", "tierDowngraded"),
     ),
