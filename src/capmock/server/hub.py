@@ -21,7 +21,7 @@ from capmock.server.auth import ApiAuth, UiAuth
 from capmock.server.deliveries import DeliveryLog, RunInfo
 from capmock.server.scenarios import Entry, Scenarios
 from capmock.server.sinks import SinkRegistry
-from capmock.server.worlds import Source, Worlds
+from capmock.server.world_registry import Source, WorldRegistry
 
 OPTION_KEYS = ("connections", "timeout", "user_agent", "header", "basic_auth", "bearer",
                "retry", "max_attempts", "backoff", "give_up_after", "time_scale", "duplicates",
@@ -121,7 +121,7 @@ class Hub:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.port = config.port
-        self.worlds = Worlds(config.seed)
+        self.worlds = WorldRegistry(config.seed)
         self.scenarios = Scenarios(config.max_upload_bytes)
         self.sinks = SinkRegistry(config.max_sink_latency)
         self.log = DeliveryLog(config.keep_deliveries, config.max_active_runs)
