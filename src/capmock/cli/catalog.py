@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from capmock import catalog
+from capmock import bundled, catalog
 from capmock.catalog.context import Options
 from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES, Envelope
@@ -168,7 +170,13 @@ def schemas_export(directory: Path) -> None:
 
 
 @schemas_group.command("check")
-@schemas_dir
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: bundled.SCHEMAS,
+    show_default="schemas/ as shipped: the checkout's, or the installed package's",
+)
 @boundary
 def schemas_check(directory: Path) -> None:
     """Exit 1 when the schema files differ from what the catalog declares."""
@@ -226,6 +234,9 @@ def scenarios_cmd(as_json: bool) -> None:
         emit_json(rows, pretty=True)
         return
     width = max((len(r["name"]) for r in rows), default=0)
+    columns = max(shutil.get_terminal_size((100, 24)).columns, width + 40)
     for r in rows:
-        first = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
-        click.echo(f"{r['name']:<{width}}  {first}")
+        lines = textwrap.wrap(bundled.summary(r["description"]), columns - width - 2) or [""]
+        click.echo(f"{r['name']:<{width}}  {lines[0]}")
+        for line in lines[1:]:
+            click.echo(f"{'':<{width}}  {line}")

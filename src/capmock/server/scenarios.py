@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from capmock.bundled import summary
 from capmock.errors import CapmockError
 from capmock.scenario import BUNDLED, load
 from capmock.scenario.player import Player
@@ -46,8 +47,7 @@ class Entry:
     description: str
 
     def to_dict(self) -> dict[str, Any]:
-        first = self.description.strip().splitlines()[0] if self.description.strip() else ""
-        return {"name": self.name, "origin": self.origin, "summary": first,
+        return {"name": self.name, "origin": self.origin, "summary": summary(self.description),
                 "description": self.description}
 
 
