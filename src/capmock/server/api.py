@@ -14,6 +14,7 @@ from capmock import catalog
 from capmock.envelope import STYLES
 from capmock.errors import UsageError
 from capmock.schemas import validate
+from capmock.server.auth import TOKEN_HEADER
 from capmock.server.hub import Hub, flags_from_json
 from capmock.server.sinks import NAME
 
@@ -198,8 +199,24 @@ def model() -> Response:
     return jsonify({"sources": [s.describe() for s in hub().worlds.sources()]})
 
 
+def customer_data_auth() -> None:
+    """The customers' data answers whom the mock Capillary lookup APIs answer: with
+    ``--api-user`` set, Basic credentials or a token in X-CAP-API-OAUTH-TOKEN (the token
+    header when ``--ui-password`` already takes the Authorization header)."""
+    auth = hub().api_auth
+    if auth.allows(request.headers.get("Authorization"), request.headers.get(TOKEN_HEADER)):
+        return
+    resp = jsonify({"error": "the customers' data needs the mock Capillary API's credentials",
+                    "hint": f"Basic --api-user:--api-password, or a token in {TOKEN_HEADER} "
+                            "(POST /v3/oauth/token/generate)"})
+    resp.status_code = 401
+    resp.headers["WWW-Authenticate"] = 'Basic realm="capmock Capillary APIs"'
+    abort(resp)
+
+
 @bp.get("/model/customers")
 def customers() -> Response:
+    customer_data_auth()
     limit = int_arg("limit", 50, 1, MAX_PAGE)
     offset = int_arg("offset", 0)
     total, rows = hub().worlds.customers(request.args.get("q", ""), offset, limit)
@@ -208,6 +225,7 @@ def customers() -> Response:
 
 @bp.get("/model/customers/<int:customer_id>")
 def customer(customer_id: int) -> Response:
+    customer_data_auth()
     found = hub().worlds.customer(customer_id)
     if found is None:
         abort(404, description=f"no customer {customer_id} in the model")

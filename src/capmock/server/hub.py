@@ -19,6 +19,7 @@ from capmock.scenario import load
 from capmock.scenario.player import Player
 from capmock.server.auth import ApiAuth, UiAuth
 from capmock.server.deliveries import DeliveryLog, RunInfo
+from capmock.server.exposure import allowed_places, permitted, place
 from capmock.server.scenarios import Entry, Scenarios
 from capmock.server.sinks import SinkRegistry
 from capmock.server.world_registry import Source, WorldRegistry
@@ -39,7 +40,7 @@ class ServeConfig:
     ui_password: str | None = None
     api_user: str | None = None
     api_password: str | None = None
-    allow_targets: tuple[str, ...] = ()  # URL prefixes deliveries may go to; () = any
+    allow_targets: tuple[str, ...] = ()  # where deliveries may go (exposure.py); () = any
     seed: int | None = None  # of the single-event generator
     max_upload_bytes: int = 256 * 1024
     keep_deliveries: int = 5000
@@ -125,6 +126,7 @@ class Hub:
         self.scenarios = Scenarios(config.max_upload_bytes)
         self.sinks = SinkRegistry(config.max_sink_latency)
         self.log = DeliveryLog(config.keep_deliveries, config.max_active_runs)
+        allowed_places(config.allow_targets)  # a bad --allow-target stops the start
         self.ui_auth = UiAuth(config.ui_password)
         self.api_auth = ApiAuth(config.api_user, config.api_password, config.token_ttl)
         self.preselected: str | None = None
@@ -146,10 +148,11 @@ class Hub:
         if len(url) > MAX_URL:
             raise UsageError(f"target: at most {MAX_URL} characters")
         check_target(url)
-        allowed = self.config.allow_targets
-        if allowed and not url.startswith((*allowed, f"{self.base_url}/sink/")):
+        places = allowed_places(self.config.allow_targets)
+        if places and not permitted(url, (*places, place(f"{self.base_url}/sink/"))):
+            allowed = ", ".join(map(redact_url, self.config.allow_targets))
             raise UsageError(f"target '{redact_url(url)}' is not allowed here",
-                             hint="allowed: " + ", ".join(allowed))
+                             hint=f"allowed: {allowed} (scheme, host and port as given)")
         return url
 
     def fire_event(self, payload: dict[str, Any], target: str | None,
