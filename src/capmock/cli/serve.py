@@ -49,6 +49,13 @@ from capmock.errors import UsageError
     "Default: anywhere (a warning when bound to a non-loopback address without --ui-password).",
 )
 @click.option(
+    "--sink-memory",
+    type=click.IntRange(1, 65536),
+    default=64,
+    show_default=True,
+    help="MB of received requests all sinks keep together (the oldest dropped; counts go on).",
+)
+@click.option(
     "--threads", type=click.IntRange(4, 256), default=16, show_default=True, help="Request threads."
 )
 @boundary
@@ -61,6 +68,7 @@ def serve_cmd(
     api_user: str | None,
     api_password: str | None,
     allow_target: tuple[str, ...],
+    sink_memory: int,
     threads: int,
 ) -> None:
     """Everything Capillary would be for a consumer, locally: open the page it prints."""
@@ -82,6 +90,7 @@ def serve_cmd(
         api_user=api_user,
         api_password=api_password,
         allow_targets=allow_target,
+        max_sink_bytes=sink_memory * 1024 * 1024,
         threads=threads,
     )
     try:

@@ -263,5 +263,5 @@ def put_sink(name: str) -> Response:
 @bp.delete("/sinks/<name>/requests")
 def clear_sink(name: str) -> Response:
     sink = named_sink(name, create=False)
-    sink.clear()
+    hub().sinks.clear(sink)
     return jsonify(sink.to_dict())

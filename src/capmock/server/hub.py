@@ -46,6 +46,7 @@ class ServeConfig:
     keep_deliveries: int = 5000
     max_active_runs: int = 32
     max_sink_latency: float = 30.0  # seconds a sink may be told to take
+    max_sink_bytes: int = 64 * 1024 * 1024  # of requests all sinks keep together
     token_ttl: int = 1800
     threads: int = 16
 
@@ -124,7 +125,7 @@ class Hub:
         self.port = config.port
         self.worlds = WorldRegistry(config.seed)
         self.scenarios = Scenarios(config.max_upload_bytes)
-        self.sinks = SinkRegistry(config.max_sink_latency)
+        self.sinks = SinkRegistry(config.max_sink_latency, config.max_sink_bytes)
         self.log = DeliveryLog(config.keep_deliveries, config.max_active_runs)
         allowed_places(config.allow_targets)  # a bad --allow-target stops the start
         self.ui_auth = UiAuth(config.ui_password)
