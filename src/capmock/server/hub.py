@@ -18,6 +18,7 @@ from capmock.runner import options_for
 from capmock.scenario import load
 from capmock.scenario.player import Player
 from capmock.server.auth import ApiAuth, UiAuth
+from capmock.server.checker import Budget
 from capmock.server.deliveries import DeliveryLog, RunInfo
 from capmock.server.exposure import allowed_places, permitted, place
 from capmock.server.scenarios import Entry, Scenarios
@@ -43,6 +44,10 @@ class ServeConfig:
     allow_targets: tuple[str, ...] = ()  # where deliveries may go (exposure.py); () = any
     seed: int | None = None  # of the single-event generator
     max_upload_bytes: int = 256 * 1024
+    max_events: int = 1_000_000  # the plan budget of a checked or fired scenario
+    check_seconds: float = 30.0  # CPU and wall-clock budget of checking an upload
+    check_memory_mb: int = 1536  # memory budget of the worker that checks it
+    max_checks: int = 2  # uploads checked at once (429 beyond)
     keep_deliveries: int = 5000
     max_active_runs: int = 32
     max_sink_latency: float = 30.0  # seconds a sink may be told to take
@@ -107,11 +112,15 @@ def flags_from_json(raw: Any) -> dict[str, Any]:
     return out
 
 
-def locked_events(src: Source, player: Player) -> Iterator[Planned]:
+def locked_events(src: Source, player: Player, max_events: int | None = None,
+                  ) -> Iterator[Planned]:
     """The scenario's events, each rendered under the source's lock (readers see whole
-    steps), serialised outside it."""
+    steps), serialised outside it; UsageError past ``max_events`` (the plan budget)."""
     payloads = player.payloads()
     for seq in itertools.count():
+        if max_events is not None and seq >= max_events:
+            raise UsageError(f"the scenario makes more than {max_events} events (the "
+                             "server's plan budget); the run stops here")
         with src.lock:
             payload = next(payloads, None)
         if payload is None:
@@ -124,7 +133,8 @@ class Hub:
         self.config = config
         self.port = config.port
         self.worlds = WorldRegistry(config.seed)
-        self.scenarios = Scenarios(config.max_upload_bytes)
+        budget = Budget(config.max_events, config.check_seconds, config.check_memory_mb)
+        self.scenarios = Scenarios(config.max_upload_bytes, budget, config.max_checks)
         self.sinks = SinkRegistry(config.max_sink_latency, config.max_sink_bytes)
         self.log = DeliveryLog(config.keep_deliveries, config.max_active_runs)
         allowed_places(config.allow_targets)  # a bad --allow-target stops the start
@@ -175,12 +185,14 @@ class Hub:
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
                       seed: int | None = None, envelope: str | None = None) -> RunInfo:
         entry = self.entry(name)
+        self.scenarios.ensure_checked(entry, seed, envelope)
         scenario = load(entry.path, seed=seed, envelope=envelope)
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
         player = Player(scenario)
         src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
-        return self.log.start("scenario", entry.name, url, options, locked_events(src, player))
+        events = locked_events(src, player, self.config.max_events)
+        return self.log.start("scenario", entry.name, url, options, events)
 
     def _preload(self, entry: Entry) -> None:
         """Play the start-up scenario into the model (nothing is sent)."""
