@@ -24,7 +24,7 @@ import fastjsonschema
 import jsonschema
 
 from capmock import catalog
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.jsonio import dumps
 from capmock.schemas import bundle, default_validator, documents, inline_refs
 

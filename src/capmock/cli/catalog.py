@@ -17,7 +17,7 @@ from capmock.catalog.context import Options
 from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
-from capmock.generate import Generator
+from capmock.generator import Generator
 
 
 @main.command("events")

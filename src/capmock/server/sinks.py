@@ -1,11 +1,11 @@
 """Named webhook sinks inside ``capmock serve``: ``POST /sink/<name>`` records the request
 and answers as that sink is configured (``PUT /api/sinks/<name>`` or the page).
 
-Behaviour is :class:`capmock.server.sink.Behaviour`, the same as the stand-alone sink's:
+Behaviour is :class:`capmock.delivery.sink.Behaviour`, the same as the stand-alone sink's:
 ``statuses`` answered in order, one per request, then ``status``; ``failure_rate`` answers
 ``failure_status`` at random; ``latency`` (seconds or "MIN..MAX") is how long the receiver
-takes; ``retry_after`` is sent with every non-2xx answer. A sink is created on first use (a request
-refused as too large creates none).
+takes; ``retry_after`` is sent with every non-2xx answer. A sink is created on first use
+(a request refused as too large creates none).
 
 Memory is bounded twice: each sink keeps its newest ``KEEP`` requests, and all sinks
 together keep at most ``max_bytes`` (64 MB by default) of bodies and headers, the oldest
@@ -26,8 +26,8 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 
 from capmock.delivery.parse import duration_range, probability
+from capmock.delivery.sink import Behaviour, Received, Reply
 from capmock.errors import UsageError
-from capmock.server.sink import Behaviour, Received, Reply
 
 bp = Blueprint("sinks", __name__)
 
