@@ -16,6 +16,7 @@ from capmock.errors import UsageError
 from capmock.schemas import validate
 from capmock.server.auth import TOKEN_HEADER
 from capmock.server.hub import Hub, flags_from_json
+from capmock.server.openapi import endpoints
 from capmock.server.sinks import NAME
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -70,6 +71,12 @@ def style_of(body: dict[str, Any], name: str = "style", default: str | None = "f
 
 def accepted(run: Any) -> tuple[Response, int]:
     return jsonify({"run": run.to_dict()}), 202
+
+
+@bp.get("/")
+def index() -> Response:
+    """What the API offers: every path and method, from the OpenAPI document."""
+    return jsonify({"openapi": f"{hub().base_url}/openapi.json", "endpoints": endpoints()})
 
 
 @bp.get("/config")
