@@ -217,7 +217,9 @@ def customer_data_auth() -> None:
                     "hint": f"Basic --api-user:--api-password, or a token in {TOKEN_HEADER} "
                             "(POST /v3/oauth/token/generate)"})
     resp.status_code = 401
-    resp.headers["WWW-Authenticate"] = 'Basic realm="capmock Capillary APIs"'
+    # Not a Basic challenge: a browser would prompt for it over the page's own (the page
+    # shows the message instead); scripts send Basic or the token without being asked.
+    resp.headers["WWW-Authenticate"] = f'CapToken header="{TOKEN_HEADER}"'
     abort(resp)
 
 
