@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import click
 
 from capmock import bundled, catalog
+from capmock.bundled import summary as first_sentence
 from capmock.catalog.context import Options
 from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES, Envelope
@@ -234,9 +233,5 @@ def scenarios_cmd(as_json: bool) -> None:
         emit_json(rows, pretty=True)
         return
     width = max((len(r["name"]) for r in rows), default=0)
-    columns = max(shutil.get_terminal_size((100, 24)).columns, width + 40)
     for r in rows:
-        lines = textwrap.wrap(bundled.summary(r["description"]), columns - width - 2) or [""]
-        click.echo(f"{r['name']:<{width}}  {lines[0]}")
-        for line in lines[1:]:
-            click.echo(f"{'':<{width}}  {line}")
+        click.echo(f"{r['name']:<{width}}  {first_sentence(r['description'])}")
