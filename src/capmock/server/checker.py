@@ -106,6 +106,9 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
     except MemoryError:
         return {"ok": False, "error": f"the scenario needs more than {budget.memory_mb} MB to "
                 "play (a YAML alias bomb, or steps that make too many events?)"}
+    except SystemError as err:  # what a C extension raises when its allocation is refused
+        return {"ok": False, "error": f"the scenario needs more than {budget.memory_mb} MB to "
+                f"play, or broke the player ({type(err).__name__}: {err})"}
     except RecursionError:
         return {"ok": False, "error": "the scenario nests too deeply"}
     except Exception as err:  # a malformed scenario is the uploader's problem, never a 500
