@@ -25,8 +25,15 @@ def test_the_api_lists_itself(live: ServerThread) -> None:
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }
-    routes = {(m, p.replace("{customer_id}", "{id}").replace("{delivery_id}", "{id}")
-               .replace("{run_id}", "{id}")) for m, p in routes}
+    routes = {
+        (
+            m,
+            p.replace("{customer_id}", "{id}")
+            .replace("{delivery_id}", "{id}")
+            .replace("{run_id}", "{id}"),
+        )
+        for m, p in routes
+    }
     assert routes <= listed
 
 

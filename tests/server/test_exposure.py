@@ -39,11 +39,17 @@ def test_userinfo_does_not_smuggle_a_target_past_the_allow_list(
     allowed = f"http://127.0.0.1:{httpserver.port}/"
     with ServerThread(ServeConfig(port=0, allow_targets=(allowed,))) as server:
         smuggled = f"http://127.0.0.1:{httpserver.port}@127.0.0.2:{elsewhere.port}/"
-        resp = requests.post(f"{server.url}/api/deliveries", timeout=5,
-                             json={"event": "customerAdded", "target": smuggled})
+        resp = requests.post(
+            f"{server.url}/api/deliveries",
+            timeout=5,
+            json={"event": "customerAdded", "target": smuggled},
+        )
         assert resp.status_code == 400 and "not allowed" in resp.json()["error"]
-        ok = requests.post(f"{server.url}/api/deliveries", timeout=5,
-                           json={"event": "customerAdded", "target": f"{allowed}hook"})
+        ok = requests.post(
+            f"{server.url}/api/deliveries",
+            timeout=5,
+            json={"event": "customerAdded", "target": f"{allowed}hook"},
+        )
         assert ok.status_code == 202
         wait_until(lambda: len(httpserver.log) == 1)
         assert server.hub.log.wait_idle()
@@ -97,8 +103,9 @@ def test_a_bad_allow_target_stops_the_start() -> None:
         ("localhost", (), None, False),
     ],
 )
-def test_exposure_warning(host: str, allow: tuple[str, ...], password: str | None,
-                          warned: bool) -> None:
+def test_exposure_warning(
+    host: str, allow: tuple[str, ...], password: str | None, warned: bool
+) -> None:
     warning = exposure_warning(host, allow, password)
     assert (warning is not None) is warned
     if warning:
@@ -107,9 +114,13 @@ def test_exposure_warning(host: str, allow: tuple[str, ...], password: str | Non
 
 def serve_lines(tmp_path: Path, *args: str) -> str:
     """What `capmock serve ARGS` prints before it is stopped (stdout and stderr)."""
-    proc = subprocess.Popen([sys.executable, "-m", "capmock", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "capmock", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
     watchdog = threading.Timer(30, proc.kill)  # a test that fails, not one that hangs
     watchdog.start()
     lines = []
@@ -149,13 +160,14 @@ def test_customers_data_needs_the_lookup_credentials(protected: ServerThread) ->
         resp = requests.get(url + path, timeout=5)
         assert resp.status_code == 401 and "credentials" in resp.json()["error"], path
         assert "X-CAP-API-OAUTH-TOKEN" in resp.headers["WWW-Authenticate"]  # no browser prompt
-    listed = requests.get(f"{url}/api/model/customers", headers=basic("till", "s3cret"),
-                          timeout=5)
+    listed = requests.get(f"{url}/api/model/customers", headers=basic("till", "s3cret"), timeout=5)
     assert listed.status_code == 200 and listed.json()["total"] >= 1
-    token = requests.post(f"{url}/v3/oauth/token/generate", timeout=5,
-                          json={"key": "till", "secret": "s3cret"}).json()["data"]["accessToken"]
-    by_token = requests.get(f"{url}/api/model/customers", timeout=5,
-                            headers={"X-CAP-API-OAUTH-TOKEN": token})
+    token = requests.post(
+        f"{url}/v3/oauth/token/generate", timeout=5, json={"key": "till", "secret": "s3cret"}
+    ).json()["data"]["accessToken"]
+    by_token = requests.get(
+        f"{url}/api/model/customers", timeout=5, headers={"X-CAP-API-OAUTH-TOKEN": token}
+    )
     assert by_token.status_code == 200
     assert requests.get(f"{url}/api/events", timeout=5).status_code == 200  # the rest: open
 
@@ -164,13 +176,20 @@ def test_with_a_ui_password_too_the_token_header_carries_the_api_credentials() -
     config = ServeConfig(port=0, api_user="till", api_password="s3cret", ui_password="pw")
     with ServerThread(config) as server:
         ui = basic("me", "pw")
-        assert requests.get(f"{server.url}/api/model/customers", headers=ui,
-                            timeout=5).status_code == 401
-        token = requests.post(f"{server.url}/v3/oauth/token/generate", timeout=5,
-                              json={"key": "till", "secret": "s3cret"}).json()["data"]
+        assert (
+            requests.get(f"{server.url}/api/model/customers", headers=ui, timeout=5).status_code
+            == 401
+        )
+        token = requests.post(
+            f"{server.url}/v3/oauth/token/generate",
+            timeout=5,
+            json={"key": "till", "secret": "s3cret"},
+        ).json()["data"]
         both = {**ui, "X-CAP-API-OAUTH-TOKEN": token["accessToken"]}
-        assert requests.get(f"{server.url}/api/model/customers", headers=both,
-                            timeout=5).status_code == 200
+        assert (
+            requests.get(f"{server.url}/api/model/customers", headers=both, timeout=5).status_code
+            == 200
+        )
 
 
 def test_unprotected_lookup_apis_leave_the_customers_open(live: ServerThread) -> None:

@@ -27,8 +27,12 @@ def small() -> Iterator[ServerThread]:
 
 def post(server: ServerThread, sink: str, n: int, size: int = MB) -> None:
     body = orjson.dumps({"eventName": "big", "eventId": f"{sink}-{n}", "pad": "x" * size})
-    resp = requests.post(f"{server.url}/sink/{sink}", data=body, timeout=10,
-                         headers={"Content-Type": "application/json"})
+    resp = requests.post(
+        f"{server.url}/sink/{sink}",
+        data=body,
+        timeout=10,
+        headers={"Content-Type": "application/json"},
+    )
     assert resp.status_code == 200
 
 
@@ -76,8 +80,9 @@ def test_a_413_creates_no_sink(live: ServerThread) -> None:
     resp = requests.post(f"{live.url}/sink/too-big", data=b"x" * (MAX_BODY + 1), timeout=10)
     assert resp.status_code == 413
     assert requests.get(f"{live.url}/api/sinks/too-big", timeout=5).status_code == 404
-    assert "too-big" not in [s["name"] for s in requests.get(f"{live.url}/api/sinks",
-                                                                 timeout=5).json()]
+    assert "too-big" not in [
+        s["name"] for s in requests.get(f"{live.url}/api/sinks", timeout=5).json()
+    ]
 
 
 def test_the_default_bound_and_the_flag() -> None:

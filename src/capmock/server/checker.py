@@ -38,15 +38,22 @@ class BudgetError(CapmockError):
         self.status = status
 
 
-def check_scenario(path: Path, budget: Budget, seed: int | None = None,
-                   envelope: str | None = None) -> tuple[str, int]:
+def check_scenario(
+    path: Path, budget: Budget, seed: int | None = None, envelope: str | None = None
+) -> tuple[str, int]:
     """(description, events) of the scenario played whole in a worker; BudgetError says
     what is wrong (its messages name the file as given)."""
     request = {"path": str(path), "seed": seed, "envelope": envelope, **asdict(budget)}
     try:
-        done = subprocess.run([sys.executable, "-m", "capmock.server.checker"],
-                              input=json.dumps(request), capture_output=True, text=True,
-                              timeout=budget.seconds + 5, check=False, env=os.environ.copy())
+        done = subprocess.run(
+            [sys.executable, "-m", "capmock.server.checker"],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=budget.seconds + 5,
+            check=False,
+            env=os.environ.copy(),
+        )
     except subprocess.TimeoutExpired:
         raise BudgetError(_over_time(budget)) from None
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
@@ -54,16 +61,19 @@ def check_scenario(path: Path, budget: Budget, seed: int | None = None,
     try:
         answer = json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        raise BudgetError(f"the scenario could not be checked (worker exit {done.returncode})",
-                          status=500) from None
+        raise BudgetError(
+            f"the scenario could not be checked (worker exit {done.returncode})", status=500
+        ) from None
     if not answer.get("ok"):
         raise BudgetError(str(answer.get("error")))
     return str(answer["description"]), int(answer["events"])
 
 
 def _over_time(budget: Budget) -> str:
-    return (f"the scenario took more than {budget.seconds:g} s to play (a YAML alias bomb, or "
-            "steps that make too many events?)")
+    return (
+        f"the scenario took more than {budget.seconds:g} s to play (a YAML alias bomb, or "
+        "steps that make too many events?)"
+    )
 
 
 # ---- the worker ------------------------------------------------------------------------
@@ -91,8 +101,11 @@ def play(path: str, seed: int | None, envelope: str | None, max_events: int) -> 
     for _ in Player(scenario).payloads():
         events += 1
         if events > max_events:
-            return {"ok": False, "error": f"the scenario makes more than {max_events} events "
-                    "(the server's plan budget)"}
+            return {
+                "ok": False,
+                "error": f"the scenario makes more than {max_events} events "
+                "(the server's plan budget)",
+            }
     return {"ok": True, "description": scenario.description, "events": events}
 
 
@@ -104,11 +117,17 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
     except CapmockError as err:
         return {"ok": False, "error": str(err)}
     except MemoryError:
-        return {"ok": False, "error": f"the scenario needs more than {budget.memory_mb} MB to "
-                "play (a YAML alias bomb, or steps that make too many events?)"}
+        return {
+            "ok": False,
+            "error": f"the scenario needs more than {budget.memory_mb} MB to "
+            "play (a YAML alias bomb, or steps that make too many events?)",
+        }
     except SystemError as err:  # what a C extension raises when its allocation is refused
-        return {"ok": False, "error": f"the scenario needs more than {budget.memory_mb} MB to "
-                f"play, or broke the player ({type(err).__name__}: {err})"}
+        return {
+            "ok": False,
+            "error": f"the scenario needs more than {budget.memory_mb} MB to "
+            f"play, or broke the player ({type(err).__name__}: {err})",
+        }
     except RecursionError:
         return {"ok": False, "error": "the scenario nests too deeply"}
     except Exception as err:  # a malformed scenario is the uploader's problem, never a 500

@@ -66,8 +66,9 @@ def allowed_places(allowed: tuple[str, ...]) -> tuple[Place, ...]:
         try:
             out.append(place(url))
         except UsageError as err:
-            raise UsageError(f"--allow-target '{url}': {err.message}",
-                             hint="e.g. http://127.0.0.1:9000/hooks") from None
+            raise UsageError(
+                f"--allow-target '{url}': {err.message}", hint="e.g. http://127.0.0.1:9000/hooks"
+            ) from None
     return tuple(out)
 
 
@@ -93,8 +94,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def exposure_warning(host: str, allow_targets: tuple[str, ...], ui_password: str | None,
-                     ) -> str | None:
+def exposure_warning(
+    host: str,
+    allow_targets: tuple[str, ...],
+    ui_password: str | None,
+) -> str | None:
     """The warning to print when the server is reachable from other hosts and unguarded."""
     if is_loopback(host) or allow_targets or ui_password:
         return None
