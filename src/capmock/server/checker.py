@@ -22,6 +22,9 @@ from typing import Any
 
 from capmock.errors import CapmockError
 
+# How the worker ends when its CPU limit strikes (POSIX; elsewhere only the deadline holds).
+KILLED = {-getattr(signal, name) for name in ("SIGXCPU", "SIGKILL") if hasattr(signal, name)}
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -56,7 +59,7 @@ def check_scenario(
         )
     except subprocess.TimeoutExpired:
         raise BudgetError(_over_time(budget)) from None
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if done.returncode in KILLED:
         raise BudgetError(_over_time(budget))
     try:
         answer = json.loads(done.stdout.strip().splitlines()[-1])
