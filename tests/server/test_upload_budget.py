@@ -108,18 +108,22 @@ def test_a_scenario_within_the_budget_is_kept_and_fired(server: ServerThread) ->
     assert (server.hub.scenarios.checked_count()) == 2
 
 
-def test_a_fired_scenario_stops_at_the_plan_budget() -> None:
+def test_a_fired_scenario_past_the_plan_budget_is_refused_naming_the_step() -> None:
     with ServerThread(ServeConfig(port=0, max_events=5)) as live:
         resp = requests.post(
             f"{live.url}/api/runs", timeout=10, json={"scenario": "earn-and-redeem"}
         )
-        assert resp.status_code == 202
-        run_id = resp.json()["run"]["id"]
+        assert resp.status_code == 400
+        assert "budget of 5 events" in resp.json()["error"]
+        assert "earn-and-redeem.yaml:" in resp.json()["error"]  # file:line of the step
+        assert live.hub.log.changed()["runs"] == []  # nothing was started
 
-        def ended() -> dict[str, Any] | None:
-            run = requests.get(f"{live.url}/api/runs/{run_id}", timeout=5).json()
-            return run if run["state"] != "running" else None
 
-        run = wait_until(ended)
-        assert run["state"] == "error" and "5 events" in run["error"]
-        assert run["deliveries"] == 5
+def test_an_upload_fired_past_the_budget_is_named_not_its_server_path(
+    server: ServerThread,
+) -> None:
+    assert upload(server, MANY.replace("repeat: 40", "repeat: 3")).status_code == 201
+    server.hub.config.max_events = 3  # the budget tightened since the upload was checked
+    resp = requests.post(f"{server.url}/api/runs", timeout=10, json={"scenario": "mine"})
+    assert resp.status_code == 400 and "budget of 3 events" in resp.json()["error"]
+    assert resp.json()["error"].startswith("mine:") and "capmock-uploads" not in resp.text

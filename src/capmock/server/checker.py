@@ -95,21 +95,12 @@ def _limit(budget: Budget) -> None:
 
 
 def play(path: str, seed: int | None, envelope: str | None, max_events: int) -> dict[str, Any]:
-    """Load and play the whole scenario, counting its events."""
-    from capmock.scenario import load
-    from capmock.scenario.player import Player
+    """Load (weighed against ``max_events`` before anything is built) and play the whole
+    scenario; the player stops past the budget too. BudgetExceeded names the step."""
+    from capmock.scenario import load, rehearse
 
-    scenario = load(path, seed=seed, envelope=envelope)
-    events = 0
-    for _ in Player(scenario).payloads():
-        events += 1
-        if events > max_events:
-            return {
-                "ok": False,
-                "error": f"the scenario makes more than {max_events} events "
-                "(the server's plan budget)",
-            }
-    return {"ok": True, "description": scenario.description, "events": events}
+    scenario = load(path, seed=seed, envelope=envelope, max_events=max_events)
+    return {"ok": True, "description": scenario.description, "events": rehearse(scenario)}
 
 
 def _answer(request: dict[str, Any]) -> dict[str, Any]:

@@ -113,15 +113,11 @@ def flags_from_json(raw: Any) -> dict[str, Any]:
     return out
 
 
-def locked_events(src: Source, player: Player, max_events: int | None = None,
-                  ) -> Iterator[Planned]:
+def locked_events(src: Source, player: Player) -> Iterator[Planned]:
     """The scenario's events, each rendered under the source's lock (readers see whole
-    steps), serialised outside it; UsageError past ``max_events`` (the plan budget)."""
+    steps), serialised outside it."""
     payloads = player.payloads()
     for seq in itertools.count():
-        if max_events is not None and seq >= max_events:
-            raise UsageError(f"the scenario makes more than {max_events} events (the "
-                             "server's plan budget); the run stops here")
         with src.lock:
             payload = next(payloads, None)
         if payload is None:
@@ -186,13 +182,13 @@ class Hub:
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
                       seed: int | None = None, envelope: str | None = None) -> RunInfo:
         entry = self.entry(name)
+        scenario = self.scenarios.load(entry, seed, envelope, self.config.max_events)
         self.scenarios.ensure_checked(entry, seed, envelope)
-        scenario = load(entry.path, seed=seed, envelope=envelope)
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
         player = Player(scenario)
         src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
-        events = locked_events(src, player, self.config.max_events)
+        events = locked_events(src, player)  # the player stops past the budget too
         return self.log.start("scenario", entry.name, url, options, events)
 
     def _preload(self, entry: Entry) -> None:

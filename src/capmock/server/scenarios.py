@@ -26,7 +26,7 @@ import yaml
 
 from capmock.bundled import summary
 from capmock.errors import CapmockError
-from capmock.scenario import BUNDLED, load
+from capmock.scenario import BUNDLED, Scenario, load
 from capmock.server.checker import Budget, BudgetError, check_scenario
 
 MAX_ALIASES = 100
@@ -155,6 +155,18 @@ class Scenarios:
         with self._lock:
             self._checked.add((str(path), seed, envelope))
         return description
+
+    def load(self, entry: Entry, seed: int | None, envelope: str | None,
+             max_events: int) -> Scenario:
+        """The entry's scenario, weighed against ``max_events``; an upload's errors name the
+        upload, never the server's path."""
+        try:
+            return load(entry.path, seed=seed, envelope=envelope, max_events=max_events)
+        except CapmockError as err:
+            if entry.origin != "uploaded":
+                raise
+            raise UploadError(err.message.replace(entry.path, entry.name),
+                              hint=err.hint) from None
 
     def checked_count(self) -> int:
         """How many (scenario, seed, envelope) checks have passed."""
