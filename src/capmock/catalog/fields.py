@@ -11,6 +11,7 @@ dates ``YYYY-MM-DD`` strings, timestamps epoch milliseconds (integers).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +19,17 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"
 
 Schema = dict[str, Any]
+Defs = Mapping[str, "Node"]
 
 
 class Node:
-    """A type in an event body."""
+    """A type in an event body.
 
-    def to_schema(self) -> Schema:
+    ``to_schema(defs)``: with the shared definitions given, a reference to one also
+    states which of its members this use always sends (see :class:`Ref`).
+    """
+
+    def to_schema(self, defs: Defs | None = None) -> Schema:
         raise NotImplementedError
 
     def refs(self) -> set[str]:
@@ -37,7 +43,7 @@ class Scalar(Node):
     enum: tuple[Any, ...] | None = None
     pattern: str | None = None
 
-    def to_schema(self) -> Schema:
+    def to_schema(self, defs: Defs | None = None) -> Schema:
         schema: Schema = {"type": list(self.type) if isinstance(self.type, tuple) else self.type}
         if self.enum is not None:
             schema["enum"] = list(self.enum)
@@ -48,12 +54,24 @@ class Scalar(Node):
 
 @dataclass(frozen=True)
 class Ref(Node):
-    """A shared definition, emitted as ``$ref`` into ``schemas/defs.json``."""
+    """A shared definition, emitted as ``$ref`` into ``schemas/defs.json``.
+
+    Required-ness is per use, not global: ``defs.json`` declares only the shape of a
+    definition, and each use adds (``allOf``) the members that event always sends — the
+    definition's required members less ``optional``, dotted paths inside the definition
+    (``"enteredBy"``, ``"instore.mobile"``, ``"accounts.identifiers"``) that this event's
+    documented samples lack.
+    """
 
     name: str
+    optional: tuple[str, ...] = ()
 
-    def to_schema(self) -> Schema:
-        return {"$ref": f"../defs.json#/$defs/{self.name}"}
+    def to_schema(self, defs: Defs | None = None) -> Schema:
+        target = {"$ref": f"../defs.json#/$defs/{self.name}"}
+        if defs is None:
+            return target
+        needs = required_overlay(defs[self.name], defs, frozenset(self.optional))
+        return {"allOf": [target, needs]} if needs else target
 
     def refs(self) -> set[str]:
         return {self.name}
@@ -63,8 +81,8 @@ class Ref(Node):
 class Nullable(Node):
     inner: Node
 
-    def to_schema(self) -> Schema:
-        return {"anyOf": [self.inner.to_schema(), {"type": "null"}]}
+    def to_schema(self, defs: Defs | None = None) -> Schema:
+        return {"anyOf": [self.inner.to_schema(defs), {"type": "null"}]}
 
     def refs(self) -> set[str]:
         return self.inner.refs()
@@ -74,10 +92,10 @@ class Nullable(Node):
 class Arr(Node):
     items: Node | None = None
 
-    def to_schema(self) -> Schema:
+    def to_schema(self, defs: Defs | None = None) -> Schema:
         schema: Schema = {"type": "array"}
         if self.items is not None:
-            schema["items"] = self.items.to_schema()
+            schema["items"] = self.items.to_schema(defs)
         return schema
 
     def refs(self) -> set[str]:
@@ -95,15 +113,16 @@ class Field:
 class Obj(Node):
     fields: dict[str, Field] = field(default_factory=dict)
 
-    def to_schema(self) -> Schema:
+    def to_schema(self, defs: Defs | None = None) -> Schema:
         props: Schema = {}
         required: list[str] = []
         for name, f in self.fields.items():
-            props[name] = f.node.to_schema()
+            props[name] = f.node.to_schema(defs)
             if f.required:
                 required.append(name)
             if f.tz_millis:
-                props[f"{name}InMillis"] = {"type": "integer"}
+                # epoch ms as sent; seed 001's field tables type them String
+                props[f"{name}InMillis"] = {"type": ["integer", "string"]}
         schema: Schema = {"type": "object", "properties": props}
         if required:
             schema["required"] = required
@@ -120,8 +139,83 @@ class Obj(Node):
 
 
 class Any_(Node):
-    def to_schema(self) -> Schema:
+    def to_schema(self, defs: Defs | None = None) -> Schema:
         return {}
+
+
+@dataclass(frozen=True)
+class OneOf(Node):
+    """A member whose documented type varies (a field table and a sample disagree)."""
+
+    options: tuple[Node, ...]
+
+    def to_schema(self, defs: Defs | None = None) -> Schema:
+        return {"anyOf": [o.to_schema(defs) for o in self.options]}
+
+    def refs(self) -> set[str]:
+        return set().union(*(o.refs() for o in self.options))
+
+
+# ---- required-ness per use of a shared definition -----------------------------------
+
+
+def resolve(node: Node, defs: Defs) -> tuple[Node, frozenset[str]]:
+    """(the node behind ``node``, the member paths its use leaves optional)."""
+    if isinstance(node, Ref):
+        return defs[node.name], frozenset(node.optional)
+    return node, frozenset()
+
+
+def _below(optional: frozenset[str], name: str) -> frozenset[str]:
+    cut = len(name) + 1
+    return frozenset(p[cut:] for p in optional if p.startswith(name + "."))
+
+
+def required_overlay(node: Node, defs: Defs, optional: frozenset[str]) -> Schema:
+    """The ``required`` constraints of ``node`` (through nested definitions), less the
+    ``optional`` paths: a schema with only ``required``/``properties``/``items``, which
+    constrains objects and arrays and lets every other value through."""
+    if isinstance(node, Ref):
+        inner, own = resolve(node, defs)
+        return required_overlay(inner, defs, optional | own)
+    if isinstance(node, Nullable):
+        return required_overlay(node.inner, defs, optional)
+    if isinstance(node, OneOf):
+        return {}
+    if isinstance(node, Arr):
+        items = required_overlay(node.items, defs, optional) if node.items else {}
+        return {"items": items} if items else {}
+    if not isinstance(node, Obj):
+        return {}
+    out: Schema = {}
+    required = [n for n, f in node.fields.items() if f.required and n not in optional]
+    if required:
+        out["required"] = required
+    props = {}
+    for name, f in node.fields.items():
+        sub = required_overlay(f.node, defs, _below(optional, name))
+        if sub:
+            props[name] = sub
+    if props:
+        out["properties"] = props
+    return out
+
+
+def strip_required(schema: Any) -> Any:
+    """A definition's schema with every ``required`` removed: its shape only."""
+    if isinstance(schema, list):
+        return [strip_required(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: Schema = {}
+    for key, value in schema.items():
+        if key == "required":
+            continue
+        if key == "properties":
+            out[key] = {n: strip_required(v) for n, v in value.items()}
+        else:
+            out[key] = strip_required(value)
+    return out
 
 
 # ---- constructors used by the catalog modules ----------------------------------------
@@ -137,7 +231,11 @@ ANY = Any_()
 ID_STR = Scalar("string")
 
 
-def enum(*values: Any) -> Scalar:
+def enum(*values: Any, lower: bool = False) -> Scalar:
+    """One of ``values``; ``lower=True`` also accepts their lower-case spellings, for
+    enums the docs show both ways (``loyaltyType`` "LOYALTY" and "loyalty")."""
+    if lower:
+        values = (*values, *(v.lower() for v in values if v.lower() != v))
     kinds = {type(v) for v in values}
     json_type = (
         "string" if kinds == {str} else ("integer" if kinds == {int} else ("string", "integer"))
@@ -145,8 +243,13 @@ def enum(*values: Any) -> Scalar:
     return Scalar(json_type, enum=tuple(values))
 
 
-def ref(name: str) -> Ref:
-    return Ref(name)
+def ref(name: str, *, optional: tuple[str, ...] = ()) -> Ref:
+    """The shared definition ``name``; ``optional``: its members this event may omit."""
+    return Ref(name, optional)
+
+
+def either(*options: Node) -> OneOf:
+    return OneOf(options)
 
 
 def arr(items: Node | None = None) -> Arr:

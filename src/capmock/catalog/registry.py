@@ -36,6 +36,8 @@ class EventDef:
     description: str = ""
     ref: Ref | str | None = None
     loyalty_event_id: bool = True
+    # envelope fields (of schemas.PER_EVENT) this event's documented samples lack
+    envelope_optional: tuple[str, ...] = ()
 
     def render(self, ctx: Ctx, facts: Facts | None = None) -> dict[str, Any]:
         body = self.build(ctx, dict(facts or {}))
