@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from capmock import catalog
 from capmock.catalog.context import Ctx
 from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef
+from capmock.catalog.shape import TYPICAL, shape
 from capmock.errors import UsageError, did_you_mean
 
 STYLES = ("flat", "wrapped")
@@ -64,6 +66,16 @@ def _uuid_shape(h: str) -> str:
 
 
 def wrap(
+    defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
+) -> dict[str, Any]:
+    """The event in its envelope, with the fields ``ctx.options.fields`` asks for."""
+    payload = _wrap(defn, data, ctx, env, ids)
+    if ctx.options.fields != TYPICAL:
+        shape(defn, payload, ctx, catalog.shared_defs())
+    return payload
+
+
+def _wrap(
     defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
 ) -> dict[str, Any]:
     if env.style == "wrapped":

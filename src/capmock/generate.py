@@ -9,10 +9,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from capmock import catalog
 from capmock.catalog.context import Ctx, Facts, Ids, Options
+from capmock.catalog.shape import check_fields
 from capmock.envelope import Envelope, check_style, event_ids, wrap
 from capmock.model.entities import Customer, Program, Store, Tier
 from capmock.model.factory import make_customer, make_org
@@ -36,8 +38,11 @@ class Generator:
     ) -> None:
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
         self.options = options or Options()
+        if self.options.fields == "all":  # every documented member: …InMillis too
+            self.options = replace(self.options, tz_millis=True)
         self.envelope = envelope or Envelope()
         check_style(self.envelope.style)
+        check_fields(self.options.fields)
         self.fake = Fake(self.seed, self.options.locale)
         self.org = make_org(self.fake, org_id=org_id)
         self.ids = Ids(self.fake)
@@ -96,13 +101,14 @@ def generate(
     tz_millis: bool = False,
     locale: str = "en_IN",
     facts: Facts | None = None,
+    fields: str = "typical",
 ) -> dict[str, Any]:
-    """One realistic payload of ``event`` in the ``style`` envelope."""
+    """One realistic payload of ``event`` in the ``style`` envelope.
+
+    ``fields``: ``typical`` (optional members at Capillary's rates), ``all`` (every
+    documented optional member) or ``required`` (only what is always sent).
+    """
     catalog.get(event)  # unknown names fail before any world is made
-    gen = Generator(
-        seed,
-        org_id=org_id,
-        options=Options(enrich=enrich, tz_millis=tz_millis, locale=locale),
-        envelope=Envelope(style),
-    )
+    options = Options(enrich=enrich, tz_millis=tz_millis, locale=locale, fields=fields)
+    gen = Generator(seed, org_id=org_id, options=options, envelope=Envelope(style))
     return gen.one(event, facts)

@@ -28,6 +28,7 @@ import jsonschema
 
 from capmock import catalog
 from capmock.catalog.fields import INT, STR, Schema, nullable, obj, opt, strip_required
+from capmock.catalog.shape import PER_EVENT
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
 from capmock.schemacompile import Predicate, Unsupported, compile_predicate
@@ -35,14 +36,9 @@ from capmock.schemacompile import Predicate, Unsupported, compile_predicate
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://capmock.dev/schemas/"
 
-# Envelope fields required per event (``EventDef.envelope_optional`` lifts them): sent
-# with every event whose documented samples all have them.  The envelope definitions in
-# defs.json require only what every sample of every event has.
-PER_EVENT: dict[str, tuple[str, ...]] = {
-    "flat": ("refId", "createdAt"),
-    "wrapped": ("refId", "createdAt"),
-}
-
+# Envelope fields in PER_EVENT are required per event (``EventDef.envelope_optional``
+# lifts them): sent with every event whose documented samples all have them.  The
+# envelope definitions in defs.json require only what every sample of every event has.
 _attributes = obj(
     createdAt=opt(INT),
     data=obj(),

@@ -12,6 +12,7 @@ import click
 
 from capmock import catalog
 from capmock.catalog.context import Options
+from capmock.catalog.shape import FIELDS
 from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
@@ -60,6 +61,13 @@ def events_cmd(as_json: bool) -> None:
 )
 @click.option("--locale", default="en_IN", show_default=True, help="Faker locale, e.g. id_ID.")
 @click.option("--count", type=click.IntRange(min=1), default=1, help="N payloads as JSON Lines.")
+@click.option(
+    "--fields",
+    type=click.Choice(FIELDS),
+    default="typical",
+    show_default=True,
+    help="all: every documented optional member; required: only what is always sent.",
+)
 @boundary
 def generate_cmd(
     event: str,
@@ -70,12 +78,12 @@ def generate_cmd(
     tz_millis: bool,
     locale: str,
     count: int,
+    fields: str,
 ) -> None:
     """Print a realistic payload of EVENT (JSON, or JSON Lines with --count)."""
     catalog.get(event)
-    gen = Generator(
-        seed, org_id=org_id, options=Options(enrich, tz_millis, locale), envelope=Envelope(style)
-    )
+    options = Options(enrich, tz_millis, locale, fields)
+    gen = Generator(seed, org_id=org_id, options=options, envelope=Envelope(style))
     if count == 1:
         emit_json(gen.one(event), pretty=True)
         return
