@@ -19,6 +19,7 @@ from capmock.envelope import Envelope, check_style, event_ids, wrap
 from capmock.model.entities import Customer, Program, Store, Tier
 from capmock.model.factory import make_customer, make_org
 from capmock.model.fake import Fake
+from capmock.variations import maybe
 
 DEFAULT_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the clock when a seed is given
 
@@ -35,6 +36,7 @@ class Generator:
         envelope: Envelope | None = None,
         start_ms: int | None = None,
         customers: int = 5,
+        variations: float = 0.0,
     ) -> None:
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
         self.options = options or Options()
@@ -43,6 +45,7 @@ class Generator:
         self.envelope = envelope or Envelope()
         check_style(self.envelope.style)
         check_fields(self.options.fields)
+        self.vary = maybe(variations, self.seed)  # documented shape variants at that rate
         self.fake = Fake(self.seed, self.options.locale)
         self.org = make_org(self.fake, org_id=org_id)
         self.ids = Ids(self.fake)
@@ -84,7 +87,8 @@ class Generator:
         ctx = self.context()
         data = defn.render(ctx, facts)
         env = self.envelope if style is None else Envelope(check_style(style))
-        return wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+        payload = wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+        return payload if self.vary is None else self.vary(payload)
 
     def many(self, event: str, count: int) -> Iterator[dict[str, Any]]:
         for _ in range(count):
@@ -102,13 +106,17 @@ def generate(
     locale: str = "en_IN",
     facts: Facts | None = None,
     fields: str = "typical",
+    variations: float = 0.0,
 ) -> dict[str, Any]:
     """One realistic payload of ``event`` in the ``style`` envelope.
 
     ``fields``: ``typical`` (optional members at Capillary's rates), ``all`` (every
-    documented optional member) or ``required`` (only what is always sent).
+    documented optional member) or ``required`` (only what is always sent);
+    ``variations``: the rate of documented shape variants (:mod:`capmock.variations`).
     """
     catalog.get(event)  # unknown names fail before any world is made
     options = Options(enrich=enrich, tz_millis=tz_millis, locale=locale, fields=fields)
-    gen = Generator(seed, org_id=org_id, options=options, envelope=Envelope(style))
+    gen = Generator(
+        seed, org_id=org_id, options=options, envelope=Envelope(style), variations=variations
+    )
     return gen.one(event, facts)

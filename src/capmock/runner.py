@@ -99,6 +99,7 @@ def run_scenario(
     on_progress: Callable[[EventOutcome], None] | None = None,
     state: str | None = None,
     state_headers: tuple[str, ...] = (),
+    variations: float = 0.0,
     **hooks: Any,
 ) -> RunResult:
     """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink.
@@ -109,8 +110,10 @@ def run_scenario(
     scenario = load(name, seed=seed, envelope=envelope)
     options, scenario_target = options_for(scenario, dict(flags or {}))
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
-    player = Player(scenario)
+    player = Player(scenario, variations=variations)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
+    if variations:
+        meta["variations"] = variations  # resume regenerates the same variants
     if chosen:
         endpoint = consumer_state(scenario, chosen, state, state_headers)
         played = play(
@@ -176,7 +179,7 @@ def resume_run(
             hint="run the scenario again, or `capmock replay` the journal",
         )
     options, scenario_target = options_for(scenario, dict(flags or {}))
-    player = Player(scenario)
+    player = Player(scenario, variations=float(meta.get("variations", 0.0)))
     summary = resume(
         journal,
         options,

@@ -37,3 +37,15 @@ def emit_json(obj: Any, *, pretty: bool) -> None:
 @click.version_option(package_name="capmock")
 def main() -> None:
     """Mock Capillary loyalty events: generate, validate, plan, deliver, check."""
+
+
+def variations_option(func: F) -> F:
+    """``--variations RATE``: documented shape variants of payloads at that rate."""
+    return click.option(
+        "--variations",
+        type=click.FloatRange(0.0, 1.0),
+        default=0.0,
+        show_default=True,
+        metavar="RATE",
+        help="Rate (0-1) of Capillary's documented shape variants (docs/variations.md).",
+    )(func)

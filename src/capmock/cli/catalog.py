@@ -13,7 +13,7 @@ import click
 from capmock import catalog
 from capmock.catalog.context import Options
 from capmock.catalog.shape import FIELDS
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, variations_option
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
 from capmock.generate import Generator
@@ -68,6 +68,7 @@ def events_cmd(as_json: bool) -> None:
     show_default=True,
     help="all: every documented optional member; required: only what is always sent.",
 )
+@variations_option
 @boundary
 def generate_cmd(
     event: str,
@@ -79,11 +80,14 @@ def generate_cmd(
     locale: str,
     count: int,
     fields: str,
+    variations: float,
 ) -> None:
     """Print a realistic payload of EVENT (JSON, or JSON Lines with --count)."""
     catalog.get(event)
     options = Options(enrich, tz_millis, locale, fields)
-    gen = Generator(seed, org_id=org_id, options=options, envelope=Envelope(style))
+    gen = Generator(
+        seed, org_id=org_id, options=options, envelope=Envelope(style), variations=variations
+    )
     if count == 1:
         emit_json(gen.one(event), pretty=True)
         return
@@ -200,8 +204,11 @@ def schemas_check(directory: Path) -> None:
 @click.option("--seed", type=int, help="Override the scenario's seed.")
 @click.option("--envelope", type=click.Choice(STYLES), help="Override the scenario's envelope.")
 @click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
+@variations_option
 @boundary
-def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: bool) -> None:
+def plan_cmd(
+    scenario: str, seed: int | None, envelope: str | None, show_state: bool, variations: float
+) -> None:
     """Print the events SCENARIO produces as JSON Lines, without sending anything.
 
     Each line is the exact body `capmock run` would POST for that event."""
@@ -210,7 +217,7 @@ def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: 
     from capmock.scenario.player import Player
     from capmock.scenario.state import snapshot
 
-    player = Player(load(scenario, seed=seed, envelope=envelope))
+    player = Player(load(scenario, seed=seed, envelope=envelope), variations=variations)
     out = sys.stdout.buffer
     for payload in player.payloads():
         if not show_state:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, variations_option
 from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES
@@ -205,6 +205,7 @@ def finish(
 @click.option("--resume", "resume_from", help="Continue the run recorded in this journal.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@variations_option
 @report_flags
 @delivery_flags
 @boundary
@@ -222,6 +223,7 @@ def run_cmd(
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
+    variations: float,
     **kwargs: Any,
 ) -> None:
     """Play SCENARIO (default: all-events) and deliver its events like Capillary does.
@@ -247,6 +249,7 @@ def run_cmd(
                 on_progress=progress,
                 state=state,
                 state_headers=state_header,
+                variations=variations,
             )
     finally:
         progress.close()

@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from capmock.cli.base import boundary, main
+from capmock.cli.base import boundary, main, variations_option
 from capmock.errors import UsageError
 
 
@@ -50,6 +50,7 @@ from capmock.errors import UsageError
 @click.option(
     "--threads", type=click.IntRange(4, 256), default=16, show_default=True, help="Request threads."
 )
+@variations_option
 @boundary
 def serve_cmd(
     port: int,
@@ -61,6 +62,7 @@ def serve_cmd(
     api_password: str | None,
     allow_target: tuple[str, ...],
     threads: int,
+    variations: float,
 ) -> None:
     """Everything Capillary would be for a consumer, locally: open the page it prints."""
     from capmock.delivery.sender import check_target
@@ -81,6 +83,7 @@ def serve_cmd(
         api_password=api_password,
         allow_targets=allow_target,
         threads=threads,
+        variations=variations,
     )
     try:
         server, app = make_server(config)

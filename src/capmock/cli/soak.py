@@ -43,6 +43,8 @@ SOAK_FLAGS = (
     click.option("--journal-keep", help="Rotated journals kept."),
     click.option("--templates", help="Model plays per mix scenario (journey variety)."),
     click.option("--interleave", help="Customers in flight at once per connection."),
+    click.option("--variations", metavar="RATE",
+                 help="Rate (0-1) of Capillary's documented shape variants (docs/variations.md)."),
 )
 
 

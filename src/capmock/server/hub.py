@@ -47,6 +47,7 @@ class ServeConfig:
     max_sink_latency: float = 30.0  # seconds a sink may be told to take
     token_ttl: int = 1800
     threads: int = 16
+    variations: float = 0.0  # default rate of documented shape variants (page and API)
 
 
 def self_host(host: str) -> str:
@@ -121,7 +122,7 @@ class Hub:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.port = config.port
-        self.worlds = Worlds(config.seed)
+        self.worlds = Worlds(config.seed, config.variations)
         self.scenarios = Scenarios(config.max_upload_bytes)
         self.sinks = SinkRegistry(config.max_sink_latency)
         self.log = DeliveryLog(config.keep_deliveries, config.max_active_runs)
@@ -169,19 +170,21 @@ class Hub:
         return entry
 
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
-                      seed: int | None = None, envelope: str | None = None) -> RunInfo:
+                      seed: int | None = None, envelope: str | None = None,
+                      variations: float | None = None) -> RunInfo:
         entry = self.entry(name)
         scenario = load(entry.path, seed=seed, envelope=envelope)
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
-        player = Player(scenario)
+        rate = self.config.variations if variations is None else variations
+        player = Player(scenario, variations=rate)
         src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
         return self.log.start("scenario", entry.name, url, options, locked_events(src, player))
 
     def _preload(self, entry: Entry) -> None:
         """Play the start-up scenario into the model (nothing is sent)."""
         try:
-            player = Player(load(entry.path))
+            player = Player(load(entry.path), variations=self.config.variations)
             src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
             for _ in locked_events(src, player):
                 pass

@@ -79,6 +79,7 @@ class SoakOptions:
     journal_keep: int = 3
     templates: int = 16  # journeys rendered per mix scenario, stamped per customer
     interleave: int = 0  # active customers per process; 0: 4 x connections
+    variations: float = 0.0  # rate of documented shape variants (capmock.variations)
 
     def __post_init__(self) -> None:
         _check_target(self.target)
@@ -166,6 +167,7 @@ class SoakOptions:
         journal_keep: str | int | None = None,
         templates: str | int | None = None,
         interleave: str | int | None = None,
+        variations: str | float | None = None,
     ) -> SoakOptions:
         """Options from ``capmock soak`` flags; ``None`` means the flag was not given."""
         if not target:
@@ -200,6 +202,8 @@ class SoakOptions:
             "journal_keep": _int(journal_keep, "--journal-keep", 3),
             "templates": _int(templates, "--templates", 16),
             "interleave": 0 if interleave is None else _int(interleave, "--interleave", 0),
+            "variations": 0.0 if variations is None else parse.probability(variations,
+                                                                          "--variations"),
         }
         if duplicate_delay is not None:
             kw["duplicate_delay"] = parse.duration_range(duplicate_delay, "--duplicate-delay")
