@@ -74,7 +74,7 @@ class NullOptionals(Variant):
     name = "null-optionals"
     summary = "null for optional members (triggeringActivity's, loyaltyProgramDetails', "
     "loyaltyEventId) instead of a value or no key"
-    seen = "000_c3b51063dd888844.txt:1597"
+    seen = "000_c3b51063dd888844.txt:1621"
 
     def apply(self, payload: Payload, rng: random.Random) -> bool:
         core = _core(payload)
