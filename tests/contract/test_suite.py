@@ -20,6 +20,7 @@ from capmock.contract.state import StateEndpoint
 from capmock.contract.suite import CHECKS, STATUS_ONLY, SuiteConfig, run_suite
 from capmock.delivery import DeliveryOptions
 from capmock.schemas import default_validator
+from capmock.variations import NAMES, VARIANTS
 
 
 def config(base: str, *, state: bool = False, **kw: Any) -> SuiteConfig:
@@ -50,6 +51,7 @@ def test_naive_consumer_fails_the_right_checks_for_the_right_reasons(naive: str)
         "order-tolerance[shuffled globally]",
         "tolerant-reader[extra fields]",
         "tolerant-reader[unknown eventName]",
+        "tolerant-reader[integral-floats]",
         "retry-safety[loyalty]",
     }
     assert all(by_name[f"acceptance[{e}]"].status == "passed" for e in naive_events())
@@ -67,6 +69,12 @@ def test_naive_consumer_fails_the_right_checks_for_the_right_reasons(naive: str)
         by_name["tolerant-reader[extra fields]"].message)
     assert by_name["tolerant-reader[unknown eventName]"].message.startswith(
         "'capmockUnknownEvent' got 500")
+    # a typed decoder refuses 379499720.0; the variant is named, with the seed line
+    floats = by_name["tolerant-reader[integral-floats]"]
+    assert floats.message.startswith("variant 'integral-floats': ")
+    assert "000_c3b51063dd888844.txt:1605" in floats.details
+    variants = [n for n in by_name if n.removeprefix("tolerant-reader[").rstrip("]") in NAMES]
+    assert len(variants) == len(VARIANTS)
     assert "$.body.points.current = 1000.0, want 500.0" in by_name["retry-safety[loyalty]"].details
 
 
@@ -129,11 +137,12 @@ def test_check_cli_against_a_wsgi_target_writes_reports(tmp_path: Path) -> None:
     ])
     assert result.exit_code == 0, result.output
     assert "PASS  order-tolerance[shuffled globally]" in result.output
-    assert result.output.rstrip().endswith(f"passed: {len(catalog.names()) + 7} passed, "
-                                           "0 failed, 0 skipped")
+    cases = len(catalog.names()) + 7 + len(VARIANTS)
+    assert result.output.rstrip().endswith(f"passed: {cases} passed, 0 failed, 0 skipped")
+    assert "PASS  tolerant-reader[other-envelope]" in result.output
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "0"
-    assert len(suite.findall("testcase")) == len(catalog.names()) + 7
+    assert len(suite.findall("testcase")) == cases
     assert md.read_text().startswith("### capmock check: passed")
 
 
@@ -147,7 +156,8 @@ def test_check_cli_fails_naive_with_evidence_and_exit_1(tmp_path: Path) -> None:
     assert "FAIL  tolerant-reader[unknown eventName] — 'capmockUnknownEvent' got 500" in (
         result.output)
     report = json.loads(out.read_text())
-    assert report["counts"] == {"passed": len(naive_events()), "failed": 2, "skipped": 0}
+    passed = len(naive_events()) + len(VARIANTS) - 1  # all variants but integral-floats
+    assert report["counts"] == {"passed": passed, "failed": 3, "skipped": 0}
 
 
 @pytest.mark.parametrize(
