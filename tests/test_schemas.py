@@ -128,3 +128,49 @@ def test_schemas_readme_lists_every_left_out_sample() -> None:
         assert f"`{name}`" in text and entry["reason"] in text
     for event in NO_SAMPLE:
         assert f"`{event}`" in text
+    for name, entry in _LISTS["not_generated"].items():
+        assert f"`{name}`" in text and entry["reason"] in text
+
+
+def test_shared_definitions_are_required_per_use_not_globally() -> None:
+    docs = documents()
+    defs = docs["defs.json"]["$defs"]
+    shared = set(catalog.shared_defs())
+    assert not [n for n in shared if "required" in json.dumps(defs[n])]
+    use = docs["data/pointsIssued.json"]["properties"]["customerIdentifiers"]
+    assert use["allOf"][0] == {"$ref": "../defs.json#/$defs/customerIdentifiers"}
+    assert use["allOf"][1]["required"] == ["customerId"]
+    validator = Validator(docs)
+    payload = generate("pointsIssued", seed=1)
+    del payload["data"]["customerIdentifiers"]["customerId"]
+    assert [p.path for p in validator.validate(payload)] == ["$.data.customerIdentifiers"]
+
+
+def test_envelope_fields_are_required_per_event() -> None:
+    validator = Validator(documents())
+    for event, needs_ref in (("requestUpdated", False), ("pointsIssued", True)):
+        for style in ("flat", "wrapped"):
+            payload = generate(event, seed=2, style=style)
+            core = payload.get("attributes", payload)
+            del core["refId"]
+            assert bool(validator.validate(payload)) is needs_ref, (event, style)
+
+
+def test_documented_nulls_case_variants_and_type_disagreements_validate() -> None:
+    validator = Validator(documents())
+    tier = generate("tierUpgraded", seed=1)
+    tier["data"]["triggeringActivity"].update(dict.fromkeys(("enteredBy", "identifiers"), None))
+    tier["data"]["loyaltyProgramDetails"]["tiers"] = None
+    tier["data"]["customerIdentifiers"]["customerId"] = 379499720.0
+    assert validator.validate(tier) == []
+    tx = generate("transactionAdded", seed=1)
+    tx["data"]["billType"] = "regular"
+    tx["data"]["customerIdentifiers"]["instore"]["mobile"] = 919740000000
+    assert validator.validate(tx) == []
+    tx["data"]["billType"] = "Regular"  # a spelling the docs do not show
+    assert [p.path for p in validator.validate(tx)] == ["$.data.billType"]
+    promo = generate("promotionCreated", seed=1)
+    promo["data"]["linkedEventId"] = 15
+    assert validator.validate(promo) == []
+    promo["data"]["linkedEventId"] = [15]
+    assert validator.validate(promo)
