@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 from capmock.delivery import DeliveryOptions, Planned, deliver
-from capmock.generate import Generator
+from capmock.generator import Generator
 
 RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
 

@@ -30,7 +30,7 @@ import jsonschema
 from capmock import catalog
 from capmock.catalog.context import Options
 from capmock.envelope import _wrap, event_ids
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.jsonio import dumps
 from capmock.schemas import bundle, default_validator, documents, inline_refs
 

@@ -110,7 +110,7 @@ class NginxSink:
 
 class CapmockSink:
     def __init__(self) -> None:
-        from capmock.server.sink import Sink
+        from capmock.delivery.sink import Sink
 
         self.sink = Sink.start(record=False, threads=32)
         self.url = self.sink.url + "hook"

@@ -9,7 +9,7 @@ import pytest
 from capmock import catalog
 from capmock.catalog.context import Options
 from capmock.envelope import Envelope
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.jsonio import dumps, dumps_std
 
 

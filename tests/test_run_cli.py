@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from capmock.cli import main
 from capmock.delivery import read_journal
-from capmock.server.sink import Sink
+from capmock.delivery.sink import Sink
 
 
 def run(*args: str, env: dict[str, str] | None = None):

@@ -20,7 +20,7 @@ import pytest
 from capmock import catalog
 from capmock.catalog.context import Options
 from capmock.envelope import STYLES, Envelope
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.schemacompile import Unsupported, compile_predicate, generate
 from capmock.schemas import Validator, bundle, documents, load_dir
 

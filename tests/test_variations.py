@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from capmock import catalog, generate
 from capmock.cli import main
 from capmock.errors import UsageError
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.schemas import default_validator
 from capmock.variations import NAMES, VARIANTS, Variations, variant
 

@@ -70,7 +70,7 @@ def target_url(config: pytest.Config) -> str | None:
         return target
     served = config.stash.get(_SERVED, None)
     if served is None:
-        from capmock.contract.target import Served, load_app
+        from capmock.contract.webhook import Served, load_app
 
         app, path = load_app(target)
         served = Served.start(app, path)
@@ -264,7 +264,7 @@ class ModelState:
 def capmock_sink() -> Iterator[Any]:
     """A real webhook sink on loopback, fresh for each test (``.url``, ``.received``,
     ``.wait_for(n)``, ``.summary()``; ``.behaviour.status = 500`` to fail deliveries)."""
-    from capmock.server.sink import Sink
+    from capmock.delivery.sink import Sink
 
     with Sink.start() as sink:
         yield sink

@@ -13,12 +13,12 @@ from capmock.contract.results import Case
 from capmock.contract.scenario_run import consumer_state, has_checks, play
 from capmock.delivery import DeliveryOptions, Planned, Summary, read_journal, resume
 from capmock.delivery.options import CLI_FIELDS
+from capmock.delivery.sink import Received, Sink
 from capmock.delivery.types import EventOutcome
 from capmock.errors import UsageError, did_you_mean
 from capmock.scenario import load
 from capmock.scenario.loader import Scenario
 from capmock.scenario.player import Player
-from capmock.server.sink import Received, Sink
 
 DEFAULT_SCENARIO = "all-events"
 TARGET_ENV = "CAPMOCK_TARGET"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from capmock.contract.expect import DEFAULT, parse_expect
 from capmock.contract.poll import Poller
-from capmock.contract.template import PathError, lookup, parse_jsonpath, render, same
+from capmock.scenario.expect import DEFAULT, parse_expect
+from capmock.scenario.expressions import PathError, lookup, parse_jsonpath, render, same
 
 
 @pytest.mark.parametrize(

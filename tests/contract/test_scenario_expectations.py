@@ -14,12 +14,12 @@ from conftest import Serve, load_consumer
 
 from capmock.cli import main
 from capmock.contract.checkpoint import evaluate
-from capmock.contract.state import Observation
+from capmock.contract.consumer_state import Observation
+from capmock.delivery.sink import Reply, Sink
 from capmock.errors import ScenarioError, UsageError
 from capmock.runner import run_scenario
 from capmock.scenario import load
 from capmock.scenario.player import Checkpoint, Player
-from capmock.server.sink import Reply, Sink
 
 ORG = """
 seed: 2

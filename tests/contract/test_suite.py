@@ -14,10 +14,10 @@ from conftest import EXAMPLES, naive_events
 
 from capmock import catalog
 from capmock.cli import main
-from capmock.contract.checks import reversed_per_customer
+from capmock.contract.checks import reversed_per_customer, run_suite
+from capmock.contract.consumer_state import StateEndpoint
 from capmock.contract.journeys import Journey, Table, _swap
-from capmock.contract.state import StateEndpoint
-from capmock.contract.suite import CHECKS, STATUS_ONLY, SuiteConfig, run_suite
+from capmock.contract.suite import CHECKS, STATUS_ONLY, SuiteConfig
 from capmock.delivery import DeliveryOptions
 from capmock.schemas import default_validator
 from capmock.variations import NAMES, VARIANTS

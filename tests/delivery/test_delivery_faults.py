@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from capmock.delivery import DeliveryOptions, Faults, Planned, Summary, deliver, read_journal
 from capmock.delivery.faults import reorder
 from capmock.delivery.policy import no_retry
-from capmock.server.sink import Received, Reply, Sink
+from capmock.delivery.sink import Received, Reply, Sink
 
 from .helpers import EventsFactory, FakeTime
 

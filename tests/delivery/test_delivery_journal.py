@@ -26,8 +26,8 @@ from capmock.delivery import (
 )
 from capmock.delivery.journal import default_journal_path
 from capmock.delivery.policy import capillary
+from capmock.delivery.sink import Received, Sink
 from capmock.errors import InputError, UsageError
-from capmock.server.sink import Received, Sink
 
 from .helpers import EventsFactory, FakeTime
 

@@ -16,7 +16,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from capmock.delivery import DeliveryOptions, Planned, deliver, read_journal
 from capmock.delivery.policy import capillary, custom, no_retry
-from capmock.server.sink import Received, Sink
+from capmock.delivery.sink import Received, Sink
 
 from .helpers import EventsFactory, FakeTime
 

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from capmock.server.sink import Sink
+from capmock.delivery.sink import Sink
 
 
 def test_sink_records_requests_and_follows_its_script() -> None:

@@ -8,10 +8,8 @@ import pytest
 
 # pytester's in-process runs drop the modules first imported inside them; import what the
 # plugin imports lazily here, once, so every run sees the same classes (isinstance holds).
-import capmock.contract.target
-import capmock.runner
-import capmock.scenario.state
-import capmock.server.sink  # noqa: F401
+import capmock.contract.webhook
+import capmock.delivery.sink  # noqa: F401
 
 pytest_plugins = ["pytester"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from capmock.server.sink import Sink
+from capmock.delivery.sink import Sink
 from capmock.soak import locustfile_path
 from capmock.soak.ids import decode_event_id, run_tag
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from capmock.cli import main
-from capmock.server.sink import Sink
+from capmock.delivery.sink import Sink
 
 
 def soak(*args: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from capmock.delivery import read_journal
-from capmock.server.sink import Received, Sink
+from capmock.delivery.sink import Received, Sink
 from capmock.soak import Snapshot, SoakOptions, run_soak
 from capmock.soak.ids import decode_event_id
 

@@ -16,7 +16,7 @@ from capmock.catalog.shape import FIELDS
 from capmock.cli.base import boundary, emit_json, main, variations_option
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
-from capmock.generate import Generator
+from capmock.generator import Generator
 
 
 @main.command("events")

@@ -97,9 +97,10 @@ def check_cmd(
     tolerance, tolerant reader, retry safety, concurrency. With --state the consumer's
     documents are compared; without it the state checks judge status codes only."""
     from capmock import catalog
-    from capmock.contract.state import StateEndpoint
-    from capmock.contract.suite import SuiteConfig, run_suite
-    from capmock.contract.target import serving
+    from capmock.contract.checks import run_suite
+    from capmock.contract.consumer_state import StateEndpoint
+    from capmock.contract.suite import SuiteConfig
+    from capmock.contract.webhook import serving
     from capmock.delivery.parse import duration
 
     options, retrying = suite_options(pop_flags(kwargs))

@@ -4,12 +4,14 @@ machine. ``capmock.soak`` is imported inside the commands: it brings gevent alon
 from __future__ import annotations
 
 import sys
+from importlib.util import find_spec
 from typing import Any
 
 import click
 
 from capmock.cli.base import boundary, emit_json, main
 from capmock.envelope import STYLES
+from capmock.errors import UsageError
 
 SOAK_FLAGS = (
     click.option("--target", help="Webhook URL (loopback or your own test hosts)."),
@@ -48,6 +50,16 @@ SOAK_FLAGS = (
 )
 
 
+def need_load_extra() -> None:
+    """Soak needs gevent and Locust, which the base install leaves out: say how to get them."""
+    missing = [m for m in ("gevent", "geventhttpclient", "locust") if find_spec(m) is None]
+    if missing:
+        raise UsageError(
+            f"capmock soak needs {', '.join(missing)}, from the load extra",
+            hint="pip install 'capmock[load]'",
+        )
+
+
 def soak_flags(func: Any) -> Any:
     for option in reversed(SOAK_FLAGS):
         func = option(func)
@@ -70,6 +82,7 @@ def _plain_tick(snapshot: Any) -> None:
 @boundary
 def soak_cmd(as_json: bool, **flags: Any) -> None:
     """Steady, open-model load of ever-new journeys; thresholds give the exit code."""
+    need_load_extra()
     from capmock.soak import SoakOptions, run_soak
     from capmock.soak.display import SoakDisplay
 
@@ -90,6 +103,7 @@ def soak_cmd(as_json: bool, **flags: Any) -> None:
 @main.command("locustfile")
 def locustfile_cmd() -> None:
     """Print the path of a ready locustfile (capmock journeys as Locust users)."""
+    need_load_extra()
     from capmock.soak import locustfile_path
 
     click.echo(str(locustfile_path()))

@@ -13,12 +13,12 @@ from typing import Any
 
 import requests
 
+from capmock.contract.consumer_state import Observation, StateEndpoint
 from capmock.contract.poll import Clock, Poller, Sleep
 from capmock.contract.results import Case, failed
-from capmock.contract.state import Observation, StateEndpoint
-from capmock.contract.template import PathError, lookup, parse_jsonpath, render, same
 from capmock.delivery.types import EventOutcome
 from capmock.errors import ScenarioError
+from capmock.scenario.expressions import PathError, lookup, parse_jsonpath, render, same
 from capmock.scenario.player import Checkpoint
 from capmock.scenario.validate import duration_ms
 

@@ -10,13 +10,17 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from capmock import catalog
-from capmock.catalog.context import Options
 from capmock.contract.journeys import CustomerSet, customer_of
-from capmock.contract.results import Case, failed
-from capmock.contract.suite import STATUS_ONLY, Reference, Suite
-from capmock.envelope import Envelope, unwrap
-from capmock.generate import Generator
+from capmock.contract.results import Case, Report, failed
+from capmock.contract.suite import (
+    CHECKS,
+    NEEDS_STATE,
+    STATUS_ONLY,
+    Reference,
+    Suite,
+    SuiteConfig,
+)
+from capmock.envelope import unwrap
 from capmock.variations import VARIANTS, OtherEnvelope, Variant
 
 UNKNOWN_EVENT = "capmockUnknownEvent"
@@ -24,19 +28,6 @@ SHOWN = 15
 
 
 # ---- acceptance and tolerant reader: status codes -------------------------------------------
-
-
-def catalog_events(suite: Suite) -> list[dict[str, Any]]:
-    """One event of every (subscribed) catalog type, with eventIds fresh for this run."""
-    gen = Generator(suite.config.seed, options=Options(), envelope=Envelope(suite.config.envelope))
-    rng = random.Random(f"{suite.salt}:catalog")
-    out = []
-    for name in catalog.names():
-        if suite.subscribed(name):
-            payload = gen.one(name)
-            payload["eventId"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            out.append(payload)
-    return out
 
 
 def acceptance(suite: Suite) -> list[Case]:
@@ -327,3 +318,27 @@ RUNNERS: dict[str, Callable[[Suite], list[Case]]] = {
     "retry-safety": retry_safety,
     "concurrency": concurrency,
 }
+
+
+def run_suite(config: SuiteConfig) -> Report:
+    """Run the checks in ``config.only`` (in the standard order); a report of their cases."""
+    suite = Suite(config)
+    report = Report(
+        "check",
+        meta={"target": config.target, "envelope": config.envelope, "seed": config.seed,
+              "customer-id space": suite.salt, "state": config.state.template
+              if config.state else None},
+    )
+    if config.state is None and any(c in config.only for c in NEEDS_STATE):
+        report.notes.append(f"{', '.join(c for c in NEEDS_STATE if c in config.only)}: "
+                            f"{STATUS_ONLY}.")
+    try:
+        for name in CHECKS:
+            if name in config.only:
+                for case in RUNNERS[name](suite):
+                    report.cases.append(case)
+                    if config.on_case is not None:
+                        config.on_case(case)
+    finally:
+        suite.close()
+    return report

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from capmock.contract.checkpoint import evaluate
-from capmock.contract.expect import DEFAULT, Expect, parse_expect
+from capmock.contract.consumer_state import StateEndpoint
 from capmock.contract.poll import Clock, Sleep
 from capmock.contract.results import Case, failed
-from capmock.contract.state import StateEndpoint
 from capmock.delivery import DeliveryOptions, Planned, Summary, deliver
 from capmock.delivery.types import Attempt, EventOutcome
 from capmock.errors import UsageError
+from capmock.scenario.expect import DEFAULT, Expect, parse_expect
 from capmock.scenario.loader import Scenario
 from capmock.scenario.player import Checkpoint, Player, Rendered
 from capmock.scenario.validate import duration_ms

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any
 
 import requests
 
+from capmock import catalog
+from capmock.catalog.context import Options
+from capmock.contract.consumer_state import StateEndpoint
 from capmock.contract.journeys import CustomerSet, Journey
 from capmock.contract.poll import Clock, Polled, Poller, Sleep
-from capmock.contract.results import Case, Report
-from capmock.contract.state import StateEndpoint
+from capmock.contract.results import Case
 from capmock.delivery import DeliveryOptions, Faults, Planned, Policy, Summary, deliver, make_policy
 from capmock.delivery.types import Attempt, EventOutcome
+from capmock.envelope import Envelope
+from capmock.generator import Generator
 
 CHECKS = (
     "acceptance", "idempotency", "order-tolerance", "tolerant-reader", "retry-safety",
@@ -140,8 +145,6 @@ class Suite:
 
     def acceptance_payloads(self) -> list[dict[str, Any]]:
         if self._catalog is None:
-            from capmock.contract.checks import catalog_events
-
             self._catalog = catalog_events(self)
         return self._catalog
 
@@ -198,27 +201,14 @@ def _name(payload: dict[str, Any]) -> str:
     return unwrap(payload)[0] or ""
 
 
-def run_suite(config: SuiteConfig) -> Report:
-    """Run the checks in ``config.only`` (in the standard order); a report of their cases."""
-    from capmock.contract import checks
-
-    suite = Suite(config)
-    report = Report(
-        "check",
-        meta={"target": config.target, "envelope": config.envelope, "seed": config.seed,
-              "customer-id space": suite.salt, "state": config.state.template
-              if config.state else None},
-    )
-    if config.state is None and any(c in config.only for c in NEEDS_STATE):
-        report.notes.append(f"{', '.join(c for c in NEEDS_STATE if c in config.only)}: "
-                            f"{STATUS_ONLY}.")
-    try:
-        for name in CHECKS:
-            if name in config.only:
-                for case in checks.RUNNERS[name](suite):
-                    report.cases.append(case)
-                    if config.on_case is not None:
-                        config.on_case(case)
-    finally:
-        suite.close()
-    return report
+def catalog_events(suite: Suite) -> list[dict[str, Any]]:
+    """One event of every (subscribed) catalog type, with eventIds fresh for this run."""
+    gen = Generator(suite.config.seed, options=Options(), envelope=Envelope(suite.config.envelope))
+    rng = random.Random(f"{suite.salt}:catalog")
+    out = []
+    for name in catalog.names():
+        if suite.subscribed(name):
+            payload = gen.one(name)
+            payload["eventId"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            out.append(payload)
+    return out

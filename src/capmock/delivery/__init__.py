@@ -10,7 +10,7 @@ deliberate faults, and a journal to resume or replay from.
     resume(path, options, events=same_events_again)  # finish a killed run
     replay(path, select="failed", new_ids=True)      # re-send journaled bytes
 
-With no target, ``capmock.server.sink.Sink.start()`` gives a local one (``.url``,
+With no target, ``capmock.delivery.sink.Sink.start()`` gives a local one (``.url``,
 ``.received``, ``.summary()``).
 """
 

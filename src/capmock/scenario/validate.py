@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capmock import catalog
-from capmock.contract.expect import parse_expect
-from capmock.contract.template import PathError, parse_jsonpath, template_names
 from capmock.errors import CapmockError, ScenarioError, did_you_mean
 from capmock.scenario import spec
+from capmock.scenario.expect import parse_expect
+from capmock.scenario.expressions import PathError, parse_jsonpath, template_names
 from capmock.scenario.yamlload import Located, key_mark, mark_of
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")

@@ -1,6 +1,8 @@
-"""Servers capmock runs locally.
+"""``capmock serve``, the local mock of Capillary.
 
-``sink``       the stand-alone webhook sink ``capmock run`` starts when it has no target.
+(The stand-alone sink ``capmock run`` starts when it has no target is
+:mod:`capmock.delivery.sink`.)
+
 ``serve``      ``capmock serve``: one waitress-served Flask app (``app.create_app``) with
                the page (templates/, static/), the REST API (``api``, documented by
                ``openapi``), the mock Capillary APIs (``capillary``, ``promotions``,

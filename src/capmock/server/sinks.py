@@ -1,7 +1,7 @@
 """Named webhook sinks inside ``capmock serve``: ``POST /sink/<name>`` records the request
 and answers as that sink is configured (``PUT /api/sinks/<name>`` or the page).
 
-Behaviour is :class:`capmock.server.sink.Behaviour`, the same as the stand-alone sink's:
+Behaviour is :class:`capmock.delivery.sink.Behaviour`, the same as the stand-alone sink's:
 ``statuses`` answered in order, one per request, then ``status``; ``failure_rate`` answers
 ``failure_status`` at random; ``latency`` (seconds or "MIN..MAX") is how long the receiver
 takes; ``retry_after`` is sent with every non-2xx answer. A sink is created on first use.
@@ -21,8 +21,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from capmock.delivery.parse import duration_range, probability
+from capmock.delivery.sink import Behaviour, Received
 from capmock.errors import UsageError
-from capmock.server.sink import Behaviour, Received
 
 bp = Blueprint("sinks", __name__)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from capmock.catalog.context import Options
 from capmock.envelope import Envelope
-from capmock.generate import Generator
+from capmock.generator import Generator
 from capmock.model.entities import Customer, Org
 from capmock.model.world import CustomerState
 from capmock.scenario.player import Player
