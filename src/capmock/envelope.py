@@ -16,19 +16,13 @@ from capmock import catalog
 from capmock.catalog.context import Ctx
 from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef
 from capmock.catalog.shape import TYPICAL, shape
-from capmock.errors import UsageError, did_you_mean
+from capmock.errors import check_choice
 
 STYLES = ("flat", "wrapped")
 
 
 def check_style(style: str) -> str:
-    if style not in STYLES:
-        guess = did_you_mean(style, STYLES)
-        raise UsageError(
-            f"unknown envelope style '{style}'",
-            hint=f"did you mean '{guess}'?" if guess else "use flat or wrapped",
-        )
-    return style
+    return check_choice(style, STYLES, "envelope style")
 
 
 @dataclass(frozen=True)

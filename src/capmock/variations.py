@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from capmock import catalog
 from capmock.catalog.fields import Arr, Defs, Node, Nullable, Obj, resolve
 from capmock.catalog.shape import prune
-from capmock.errors import UsageError, did_you_mean
+from capmock.errors import UsageError, check_choice
 
 Payload = dict[str, Any]
 
@@ -247,14 +247,7 @@ NAMES = tuple(v.name for v in VARIANTS)
 
 
 def variant(name: str) -> Variant:
-    for v in VARIANTS:
-        if v.name == name:
-            return v
-    guess = did_you_mean(name, NAMES)
-    raise UsageError(
-        f"unknown variation '{name}'",
-        hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(NAMES)}",
-    )
+    return VARIANTS[NAMES.index(check_choice(name, NAMES, "variation"))]
 
 
 def check_rate(rate: float) -> float:

@@ -31,7 +31,7 @@ from capmock.catalog.fields import (
     resolve,
 )
 from capmock.catalog.registry import EventDef
-from capmock.errors import UsageError, did_you_mean
+from capmock.errors import check_choice
 
 FIELDS = ("all", "typical", "required")
 TYPICAL = "typical"
@@ -42,22 +42,16 @@ PER_EVENT: dict[str, tuple[str, ...]] = {
     "flat": ("refId", "createdAt"),
     "wrapped": ("refId", "createdAt"),
 }
-# What the envelopes always carry (eventId: capmock's idempotency key, always sent).
+# What the flat envelope and the wrapped one's attributes always carry (eventId, the
+# idempotency key, too); the wrapped envelope's own fields are all always sent.
 ALWAYS: dict[str, tuple[str, ...]] = {
     "flat": ("eventName", "eventId", "orgId", "data"),
-    "wrapped": ("eventId", "eventType", "consumerGroupId", "actionType", "timeStamp"),
+    "wrapped": ("eventName", "orgId", "data"),
 }
-ATTRIBUTES_ALWAYS = ("eventName", "orgId", "data")
 
 
 def check_fields(value: str) -> str:
-    if value not in FIELDS:
-        guess = did_you_mean(value, FIELDS)
-        raise UsageError(
-            f"unknown fields level '{value}'",
-            hint=f"did you mean '{guess}'?" if guess else "use all, typical or required",
-        )
-    return value
+    return check_choice(value, FIELDS, "fields level")
 
 
 def shape(defn: EventDef, payload: dict[str, Any], ctx: Ctx, defs: Defs) -> None:
@@ -67,14 +61,10 @@ def shape(defn: EventDef, payload: dict[str, Any], ctx: Ctx, defs: Defs) -> None
     core = payload["attributes"] if wrapped else payload
     if level == "required":
         prune(defn.data, core["data"], defs, frozenset())
-        keep = set(PER_EVENT["flat"]) - set(defn.envelope_optional)
-        if wrapped:
-            for key in [k for k in core if k not in keep and k not in ATTRIBUTES_ALWAYS]:
-                del core[key]
-        else:
-            keep |= set(ALWAYS["flat"])
-            for key in [k for k in payload if k not in keep]:
-                del payload[key]
+        style = "wrapped" if wrapped else "flat"
+        keep = set(PER_EVENT[style]) - set(defn.envelope_optional) | set(ALWAYS[style])
+        for key in [k for k in core if k not in keep]:
+            del core[key]
     elif level == "all":
         fill(defn.data, core["data"], ctx, defs, frozenset())
         core.setdefault("loyaltyEventId", None)  # as the samples of events without one
