@@ -107,6 +107,19 @@ def test_same_seed_same_variants_and_the_rate_is_honoured() -> None:
     assert applied["event-type-form"] > 0  # after other-envelope made it wrapped
 
 
+def test_an_unknown_event_is_varied_where_no_declaration_is_needed() -> None:
+    payload = generate("customerAdded", seed=1)
+    payload["eventName"] = "someEventFrom2030"
+    data = copy.deepcopy(payload["data"])
+    for name in ("null-optionals", "optional-absent"):  # these read the declaration
+        variant(name).apply(payload, random.Random(2))
+    assert payload["data"] == data and "traceAttributes" not in payload
+    for v in VARIANTS:
+        v.apply(payload, random.Random(2))
+    assert payload["attributes"]["eventName"] == "someEventFrom2030"
+    assert payload["attributes"]["data"]["loyaltyType"] == "loyalty"
+
+
 def test_rates_outside_zero_to_one_are_refused() -> None:
     with pytest.raises(UsageError, match="not between 0 and 1"):
         generate("pointsIssued", seed=1, variations=1.5)

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from capmock import catalog
 from capmock.catalog.fields import Arr, Defs, Node, Nullable, Obj, resolve
 from capmock.catalog.shape import prune
-from capmock.errors import UsageError, check_choice
+from capmock.errors import UnknownEventError, UsageError, check_choice
 
 Payload = dict[str, Any]
 
@@ -39,6 +39,15 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(value, list):
         for sub in value:
             yield from _walk(sub)
+
+
+def _declaration(core: Payload) -> Obj | None:
+    """The declared ``data`` body of the payload's event; None for an event capmock does
+    not know (a tolerant-reader probe), whose data is left as it is."""
+    try:
+        return catalog.get(str(core.get("eventName"))).data
+    except UnknownEventError:
+        return None
 
 
 class Variant:
@@ -78,8 +87,8 @@ class NullOptionals(Variant):
 
     def apply(self, payload: Payload, rng: random.Random) -> bool:
         core = _core(payload)
-        defn = catalog.get(core["eventName"])
-        changed = _null(defn.data, core.get("data"), catalog.shared_defs())
+        body = _declaration(core)
+        changed = body is not None and _null(body, core.get("data"), catalog.shared_defs())
         if core.get("loyaltyEventId", "") is not None:
             core["loyaltyEventId"] = None
             changed = True
@@ -162,12 +171,9 @@ class OptionalAbsent(Variant):
     def apply(self, payload: Payload, rng: random.Random) -> bool:
         core = _core(payload)
         before = repr(payload)
-        prune(
-            catalog.get(core["eventName"]).data,
-            core.get("data"),
-            catalog.shared_defs(),
-            frozenset(),
-        )
+        body = _declaration(core)
+        if body is not None:
+            prune(body, core.get("data"), catalog.shared_defs(), frozenset())
         for key in self.ENVELOPE:
             core.pop(key, None)
             payload.pop(key, None)

@@ -41,6 +41,14 @@ def test_good_consumer_passes_every_check(good: str) -> None:
             "retry-safety", "concurrency")] == [same] * 5
 
 
+def test_good_consumer_passes_every_check_with_shape_variations(good: str) -> None:
+    """`capmock check --variations`: every send in documented shape variants; the good
+    consumer ends in the same states."""
+    report = run_suite(config(good, state=True, variations=0.5))
+    assert report.ok, [c.describe() for c in report.cases if c.failed]
+    assert not any(c.status == "skipped" for c in report.cases)
+
+
 def test_naive_consumer_fails_the_right_checks_for_the_right_reasons(naive: str) -> None:
     report = run_suite(config(naive, state=True, events=naive_events()))
     by_name = {c.name: c for c in report.cases}
