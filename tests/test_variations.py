@@ -151,3 +151,50 @@ def test_docs_list_every_variant_with_the_seed_line_that_shows_it() -> None:
         seed = SEEDS / page
         if seed.is_file():  # the seed pages sit beside the checkout on the build machine
             assert int(line) <= len(seed.read_text().splitlines())
+
+
+def plan_lines(name: str, rate: float) -> list[dict[str, Any]]:
+    from capmock.scenario import load
+    from capmock.scenario.player import Player
+
+    return list(Player(load(name), variations=rate).payloads())
+
+
+def test_run_sends_what_plan_shows_and_the_journal_keeps_the_rate(tmp_path: Path) -> None:
+    from capmock.delivery.journal import read_journal
+    from capmock.runner import run_scenario
+
+    journal = tmp_path / "run.jsonl"
+    result = run_scenario("earn-and-redeem", variations=0.5, journal=journal)
+    assert result.ok and result.sink is not None
+    assert [r.json for r in result.sink] == plan_lines("earn-and-redeem", 0.5)
+    assert read_journal(journal).meta["variations"] == 0.5
+
+
+def test_soak_templates_are_stamped_in_variants_and_still_validate() -> None:
+    from capmock.soak.options import SoakOptions, parse_mix
+    from capmock.soak.templates import build_mix
+
+    options = SoakOptions.from_cli(target="http://127.0.0.1:9/hook", variations="30%")
+    assert options.variations == 0.3
+    with pytest.raises(UsageError, match="--variations"):
+        SoakOptions.from_cli(target="http://127.0.0.1:9/hook", variations="2")
+    mix = build_mix(parse_mix("crowd-journey"), seed=1, count=4, variations=1.0)  # validates
+    forms = [e.form for t in mix.groups[0] for e in t.events]
+    assert any(b'"attributes"' in f for f in forms) and any(b".0," in f for f in forms)
+
+
+def test_serve_page_and_api_take_a_rate() -> None:
+    from capmock.server.app import create_app
+    from capmock.server.hub import ServeConfig
+
+    client = create_app(ServeConfig(variations=1.0)).test_client()
+    body = client.post("/api/generate", json={"event": "tierUpgraded", "seed": 3}).get_json()
+    assert body["problems"] == [] and "attributes" in body["payload"]  # other-envelope
+    plain = client.post(
+        "/api/generate", json={"event": "tierUpgraded", "seed": 3, "variations": 0}
+    ).get_json()
+    assert plain["payload"] == generate("tierUpgraded", seed=3)
+    bad = client.post("/api/generate", json={"event": "tierUpgraded", "variations": 3})
+    assert bad.status_code == 400 and "variations" in bad.get_data(as_text=True)
+    assert b'id="event-variations"' in client.get("/").data
