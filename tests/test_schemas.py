@@ -137,9 +137,20 @@ def test_shared_definitions_are_required_per_use_not_globally() -> None:
     defs = docs["defs.json"]["$defs"]
     shared = set(catalog.shared_defs())
     assert not [n for n in shared if "required" in json.dumps(defs[n])]
+    assert defs["customerIdentifiersAlways"]["required"] == ["customerId"]
     use = docs["data/pointsIssued.json"]["properties"]["customerIdentifiers"]
-    assert use["allOf"][0] == {"$ref": "../defs.json#/$defs/customerIdentifiers"}
-    assert use["allOf"][1]["required"] == ["customerId"]
+    assert use == {
+        "allOf": [
+            {"$ref": "../defs.json#/$defs/customerIdentifiers"},
+            {"$ref": "../defs.json#/$defs/customerIdentifiersAlways"},
+        ]
+    }
+    expired = docs["data/pointsExpired.json"]["properties"]["triggeringActivity"]
+    assert "required" not in expired["allOf"][1]  # sent empty: name is not always sent
+    assert expired["allOf"][1]["properties"]["entityInformation"]["required"] == [
+        "entityType",
+        "entityId",
+    ]
     validator = Validator(docs)
     payload = generate("pointsIssued", seed=1)
     del payload["data"]["customerIdentifiers"]["customerId"]

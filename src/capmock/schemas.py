@@ -27,7 +27,17 @@ import fastjsonschema
 import jsonschema
 
 from capmock import catalog
-from capmock.catalog.fields import INT, STR, Schema, nullable, obj, opt, strip_required
+from capmock.catalog.fields import (
+    ALWAYS,
+    INT,
+    STR,
+    Schema,
+    nullable,
+    obj,
+    opt,
+    required_overlay,
+    strip_required,
+)
 from capmock.catalog.shape import PER_EVENT
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
@@ -95,10 +105,12 @@ def _local(schema: Any) -> Any:
 
 
 def defs_document() -> Schema:
-    defs = {
-        name: _local(strip_required(node.to_schema()))
-        for name, node in catalog.shared_defs().items()
-    }
+    shared = catalog.shared_defs()
+    defs = {name: _local(strip_required(node.to_schema())) for name, node in shared.items()}
+    for name, node in shared.items():  # what a use requires unless it lifts members
+        needs = required_overlay(node, shared, frozenset())
+        if needs:
+            defs[name + ALWAYS] = needs
     defs.update(ENVELOPES)
     return {"$schema": DIALECT, "$id": BASE + "defs.json", "$defs": defs}
 

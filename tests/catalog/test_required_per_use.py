@@ -34,9 +34,11 @@ def local(schema: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_use_lifts_only_what_it_names() -> None:
     shapes = {name: strip_required(node.to_schema()) for name, node in DEFS.items()}
+    shapes["holderAlways"] = required_overlay(DEFS["holder"], DEFS, frozenset())
 
     def check(optional: tuple[str, ...], doc: dict[str, Any]) -> bool:
         use = ref("holder", optional=optional).to_schema(DEFS)
+        assert ("holderAlways" in json.dumps(use)) is not bool(optional)
         schema = local({**use, "$defs": shapes})
         return jsonschema.Draft202012Validator(schema).is_valid(doc)
 

@@ -20,6 +20,7 @@ DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"
 
 Schema = dict[str, Any]
 Defs = Mapping[str, "Node"]
+ALWAYS = "Always"  # defs.json: "<name>Always", the members of <name> a use always sends
 
 
 class Node:
@@ -58,9 +59,9 @@ class Ref(Node):
 
     Required-ness is per use, not global: ``defs.json`` declares only the shape of a
     definition, and each use adds (``allOf``) the members that event always sends — the
-    definition's required members less ``optional``, dotted paths inside the definition
-    (``"enteredBy"``, ``"instore.mobile"``, ``"accounts.identifiers"``) that this event's
-    documented samples lack.
+    definition's required members (``<name>Always`` in defs.json) or, with ``optional``,
+    those less the dotted paths inside the definition (``"enteredBy"``, ``"instore.mobile"``,
+    ``"accounts.identifiers"``) that this event's documented samples lack, stated inline.
     """
 
     name: str
@@ -71,6 +72,8 @@ class Ref(Node):
         if defs is None:
             return target
         needs = required_overlay(defs[self.name], defs, frozenset(self.optional))
+        if needs and not self.optional:
+            needs = {"$ref": f"../defs.json#/$defs/{self.name}{ALWAYS}"}
         return {"allOf": [target, needs]} if needs else target
 
     def refs(self) -> set[str]:
