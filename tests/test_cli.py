@@ -63,8 +63,8 @@ def test_validate_reports_path_and_reason(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.exit_code == 1
     assert f"{path}:1: ok pointsRedeemed" in result.output
-    assert "$.data.loyaltyProgramId: 'not a number' is not of type 'integer'" in result.output
-    assert "'orgId' is a required property" in result.output
+    assert '$.data.loyaltyProgramId: "not a number" is not of type "integer"' in result.output
+    assert '"orgId" is a required property' in result.output
 
 
 def test_validate_unknown_event_name_in_payload() -> None:

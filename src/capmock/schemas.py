@@ -8,23 +8,23 @@ Layout of ``schemas/`` (all draft 2020-12):
 * ``flat/<event>.json`` and ``wrapped/<event>.json`` — one event in one envelope.
 
 The files are generated from the catalog declarations (``capmock schemas export``); a
-test fails when they are out of date.  For validation each (event, envelope) schema is
-bundled into one self-contained document and compiled once into a Python predicate
-(:mod:`capmock.schemacompile`; ``fastjsonschema`` for a schema beyond its subset); only a
-payload that fails is run through ``jsonschema``, which explains every problem and has the
-last word.
+test fails when they are out of date.  ``schemas/scenario.json`` (the scenario format) is
+not the catalog's: the scenario layer makes it and the CLI passes it in as an extra
+document.  For validation each (event, envelope) schema is bundled into one self-contained
+document and compiled once with ``jsonschema-rs``, which answers valid / not valid fast
+and, for a payload that fails, lists every problem with its JSON path.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-import jsonschema
+import jsonschema_rs
 
 from capmock import catalog
 from capmock.catalog.fields import (
@@ -41,7 +41,6 @@ from capmock.catalog.fields import (
 from capmock.catalog.shape import PER_EVENT
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
-from capmock.schemacompile import Predicate, Unsupported, compile_predicate
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://capmock.dev/schemas/"
@@ -153,11 +152,10 @@ def event_document(event: str, style: str) -> Schema:
     }
 
 
-def documents() -> dict[str, Schema]:
-    """Every schema file by its path relative to ``schemas/``."""
-    from capmock.scenario.format_schema import scenario_schema
-
-    docs = {"defs.json": defs_document(), "scenario.json": scenario_schema()}
+def documents(extra: Mapping[str, Schema] | None = None) -> dict[str, Schema]:
+    """Every schema file by its path relative to ``schemas/``: the catalog's, and the
+    ``extra`` documents of the layers above (the CLI adds ``scenario.json``)."""
+    docs = {"defs.json": defs_document(), **(extra or {})}
     for event in catalog.names():
         docs[f"data/{event}.json"] = data_document(event)
         for style in STYLES:
@@ -169,15 +167,24 @@ def dump(doc: Schema) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def export(directory: Path) -> list[Path]:
-    """Write all schema files; returns the paths written."""
+def export(directory: Path, docs: Mapping[str, Schema] | None = None) -> list[Path]:
+    """Write all schema files (``docs``, by default the catalog's); the paths written."""
     written = []
-    for rel, doc in documents().items():
+    for rel, doc in (documents() if docs is None else docs).items():
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump(doc), encoding="utf-8")
         written.append(path)
     return written
+
+
+def stale(directory: Path, docs: Mapping[str, Schema]) -> list[str]:
+    """The documents whose file in ``directory`` is missing or differs from them."""
+    return [
+        rel
+        for rel, doc in docs.items()
+        if not (directory / rel).is_file() or (directory / rel).read_text("utf-8") != dump(doc)
+    ]
 
 
 def load_dir(directory: Path) -> dict[str, Schema]:
@@ -215,34 +222,6 @@ def bundle(docs: dict[str, Schema], event: str, style: str) -> Schema:
     return root
 
 
-_DEFS_REF = "#/$defs/"
-
-
-def inline_refs(schema: Schema) -> Schema:
-    """A bundled schema with its ``#/$defs/…`` references replaced by the definitions.
-
-    Only for compiling: fastjsonschema turns each reference into a function call (and
-    builds the error-path prefix for it) even when the payload is valid.  A reference
-    back into a definition being inlined (recursion) stays a reference.
-    """
-    defs = schema.get("$defs", {})
-    out = {k: _inline(v, defs, ()) for k, v in schema.items() if k != "$defs"}
-    out["$defs"] = defs
-    return out
-
-
-def _inline(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        name = ref[len(_DEFS_REF) :] if isinstance(ref, str) and ref.startswith(_DEFS_REF) else ""
-        if name in defs and name not in seen and len(node) == 1:
-            return _inline(defs[name], defs, (*seen, name))
-        return {k: _inline(v, defs, seen) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline(v, defs, seen) for v in node]
-    return node
-
-
 @dataclass(frozen=True)
 class Problem:
     """One reason a payload does not conform: where (JSON path) and why."""
@@ -264,51 +243,53 @@ def _json_path(parts: Any) -> str:
 
 
 class Validator:
-    """Compiled validators for every (event, envelope), built lazily and kept."""
+    """A jsonschema-rs validator for every (event, envelope), built on first use and kept."""
 
     def __init__(self, docs: dict[str, Schema] | None = None) -> None:
         self.docs = docs if docs is not None else documents()
-        self._fast: dict[tuple[str, str], Predicate] = {}
-        self._full: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
+        self._compiled: dict[tuple[str, str], jsonschema_rs.Validator] = {}
 
     def events(self) -> list[str]:
         return sorted(k[len("data/") : -5] for k in self.docs if k.startswith("data/"))
 
-    def fast(self, event: str, style: str) -> Predicate:
-        """``check(payload) -> bool`` for (event, style), compiled on first use and kept.
-
-        True means valid.  False is exact for JSON values; for other Python objects it
-        may mean only "not proven valid", so :meth:`validate` asks jsonschema then.
-        """
+    def compiled(self, event: str, style: str) -> jsonschema_rs.Validator:
+        """The validator of the bundled (event, style) schema, compiled once."""
         key = (event, style)
-        if key not in self._fast:
-            self._fast[key] = _compile(bundle(self.docs, event, style))
-        return self._fast[key]
-
-    def full(self, event: str, style: str) -> jsonschema.Draft202012Validator:
-        key = (event, style)
-        if key not in self._full:
-            self._full[key] = jsonschema.Draft202012Validator(bundle(self.docs, event, style))
-        return self._full[key]
+        if key not in self._compiled:
+            schema = bundle(self.docs, event, style)
+            self._compiled[key] = jsonschema_rs.Draft202012Validator(schema)
+        return self._compiled[key]
 
     def explain(self, payload: Any, event: str, style: str) -> list[Problem]:
-        errors = sorted(self.full(event, style).iter_errors(payload), key=lambda e: list(e.path))
-        return [Problem(_json_path(e.absolute_path), e.message, event, style) for e in errors]
+        """Every problem with the payload, by JSON path (empty when it conforms)."""
+        try:
+            errors = self.compiled(event, style).iter_errors(payload)
+            reasons = [(r.instance_path, _message(r)) for e in errors for r in _reasons(e)]
+        except ValueError as err:  # not a JSON value, or nested too deep to describe
+            return [Problem("$", _unexplained(err), event, style)]
+        reasons.sort(key=lambda r: list(r[0]))
+        return [
+            Problem(_readable(_json_path(path)), _readable(message), event, style)
+            for path, message in reasons
+        ]
 
     def validate(self, payload: Any) -> list[Problem]:
         if not isinstance(payload, dict):
-            return [Problem("$", f"expected a JSON object, got {type(payload).__name__}")]
+            return [Problem("$", f"expected a JSON object, got {_json_type(payload)}")]
         event, style, _ = unwrap(payload)
         if event is None or style is None:
             return self._unknown(event, style)
-        check = self._fast.get((event, style))
+        check = self._compiled.get((event, style))
         if check is None:
             if problems := self._unknown(event, style):
                 return problems
-            check = self.fast(event, style)
-        if check(payload):
-            return []
-        return self.explain(payload, event, style)  # empty if only the fast path doubted it
+            check = self.compiled(event, style)
+        try:
+            if check.is_valid(payload):
+                return []
+        except ValueError:
+            pass  # not a JSON value: explain() says so
+        return self.explain(payload, event, style)
 
     def _unknown(self, event: str | None, style: str | None) -> list[Problem]:
         """The problem when a payload names no event, or one with no schema."""
@@ -316,28 +297,76 @@ class Validator:
         if event is None:
             return [Problem(where, "no event name found", None, style)]
         if f"data/{event}.json" not in self.docs:
-            guess = did_you_mean(event, self.events())
+            guess = did_you_mean(event, self.events()) if len(event) <= 100 else None
             hint = f" — did you mean '{guess}'?" if guess else ""
-            return [Problem(where, f"unknown event '{event}'{hint}", event, style)]
+            return [Problem(where, f"unknown event '{shown(event)}'{hint}", event, style)]
         return []
 
 
-def _compile(schema: Schema) -> Predicate:
-    """The generated predicate; fastjsonschema for a schema beyond the compiler's subset."""
-    try:
-        return compile_predicate(schema)
-    except Unsupported:
-        pass
-    validate = fastjsonschema.compile(inline_refs(schema), use_formats=False)
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+MAX_MESSAGE = 200  # characters; a message quoting a large value keeps its start and its end
+_Kind = jsonschema_rs.ValidationErrorKind
 
-    def check(payload: Any) -> bool:
-        try:
-            validate(payload)
-        except fastjsonschema.JsonSchemaValueException:
-            return False
-        return True
 
-    return check
+def _reasons(error: jsonschema_rs.ValidationError) -> list[jsonschema_rs.ValidationError]:
+    """The error; for an ``anyOf`` that one branch fits by type (a nullable object that
+    misses a field), that branch's errors instead: they say what is wrong."""
+    if not isinstance(error.kind, _Kind.AnyOf):
+        return [error]
+    fits = [b for b in error.kind.context if not _type_mismatch(b, error.instance_path)]
+    if len(fits) != 1:
+        return [error]
+    return [r for sub in fits[0] for r in _reasons(sub)]
+
+
+def _type_mismatch(branch: list[jsonschema_rs.ValidationError], at: list[Any]) -> bool:
+    return any(isinstance(e.kind, _Kind.Type) and e.instance_path == at for e in branch)
+
+
+def _message(error: jsonschema_rs.ValidationError) -> str:
+    """jsonschema-rs's message; for an ``anyOf`` of types, the types wanted."""
+    if not isinstance(error.kind, _Kind.AnyOf):
+        return error.message
+    branches = [e for b in error.kind.context for e in b]
+    at = error.instance_path
+    if not all(isinstance(e.kind, _Kind.Type) and e.instance_path == at for e in branches):
+        return error.message
+    wanted = sorted({t for e in branches for t in e.kind.types})
+    value = branches[0].message.split(" is not of type")[0]
+    return f"{value} is not of type {' or '.join(json.dumps(t) for t in wanted)}"
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def shown(name: str, limit: int = 60) -> str:
+    """A name taken from a payload, safe to print on one line: as is when short and
+    printable, else JSON-escaped and cut at ``limit`` characters."""
+    if len(name) <= limit and name.isprintable():
+        return name
+    cut = json.dumps(name[:limit])[1:-1]
+    return cut + ("…" if len(name) > limit else "")
+
+
+def _readable(text: str) -> str:
+    """One printable line of at most MAX_MESSAGE characters: a character that is not
+    printable (a newline, U+0085, U+2028…) escaped as in JSON, and the middle of a long
+    quoted value cut out (the reason is at the end)."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in text)
+    if len(text) <= MAX_MESSAGE:
+        return text
+    head = MAX_MESSAGE // 3
+    return f"{text[:head]}…{text[len(text) - (MAX_MESSAGE - head - 1) :]}"
+
+
+def _unexplained(err: ValueError) -> str:
+    if "recursion" in str(err).lower():
+        return "does not conform, and is nested too deeply to say where"
+    return f"not a JSON value: {err}"
 
 
 @cache

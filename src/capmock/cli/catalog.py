@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,56 +93,49 @@ def generate_cmd(
         emit_json(payload, pretty=False)
 
 
-def read_payloads(source: str) -> Iterator[tuple[str, Any]]:
-    """(label, payload) for a JSON document or each line of a JSON Lines file."""
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", file=source) from err
+def read_payloads(source: str) -> list[tuple[str, Any]]:
+    """(label, payload) for a JSON document or each line of a JSON Lines file (- for stdin);
+    an InputError when the file cannot be read, is empty or is not strict JSON."""
+    from capmock.payloadfile import parse_payloads
+
     name = "<stdin>" if source == "-" else source
     try:
-        yield name, json.loads(text)
-        return
-    except json.JSONDecodeError:
-        pass
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            yield f"{name}:{number}", json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(
-                f"not JSON: {err.msg} at column {err.colno}",
-                file=name,
-                line=number,
-                hint="give one JSON document, or JSON Lines (one object per line)",
-            ) from err
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", file=name) from err
+    docs = []
+    for label, payload in parse_payloads(data, name):
+        items = payload if isinstance(payload, list) else [payload]
+        many = len(items) > 1
+        docs += [(f"{label}[{i}]" if many else label, doc) for i, doc in enumerate(items)]
+    if not docs:
+        raise InputError("no payload in it (an empty array)", file=name)
+    return docs
 
 
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @boundary
 def validate_cmd(files: tuple[str, ...]) -> None:
-    """Validate payloads (JSON or JSON Lines; - for stdin). Exit 0 only if all conform."""
-    from capmock.schemas import default_validator
+    """Validate payloads (JSON or JSON Lines; - for stdin).
 
+    Exit 0 when all conform, 1 when one does not, 2 when a file is not readable JSON."""
+    from capmock.schemas import default_validator, shown
+
+    payloads = [doc for source in files for doc in read_payloads(source)]  # all read first
     validator = default_validator()
-    bad = total = 0
-    for source in files:
-        for label, payload in read_payloads(source):
-            docs = payload if isinstance(payload, list) else [payload]
-            for index, doc in enumerate(docs):
-                total += 1
-                where = label if len(docs) == 1 else f"{label}[{index}]"
-                problems = validator.validate(doc)
-                name = _name_of(doc)
-                if problems:
-                    bad += 1
-                    for p in problems:
-                        click.echo(f"{where}: INVALID {name}: {p.path}: {p.message}")
-                else:
-                    click.echo(f"{where}: ok {name}")
-    click.echo(f"{total - bad} valid, {bad} invalid")
+    bad = 0
+    for where, doc in payloads:
+        problems = validator.validate(doc)
+        name = _name_of(doc)
+        name = shown(name) if name is not None else None
+        if problems:
+            bad += 1
+            for p in problems:
+                click.echo(f"{where}: INVALID {name}: {p.path}: {p.message}")
+        else:
+            click.echo(f"{where}: ok {name}")
+    click.echo(f"{len(payloads) - bad} valid, {bad} invalid")
     sys.exit(1 if bad else 0)
 
 
@@ -168,6 +159,14 @@ def schemas_group() -> None:
     """Export or check the JSON Schemas in schemas/."""
 
 
+def schema_documents() -> dict[str, Any]:
+    """Every file of schemas/: the catalog's documents and the scenario format's."""
+    from capmock.scenario.format_schema import scenario_schema
+    from capmock.schemas import documents
+
+    return documents(extra={"scenario.json": scenario_schema()})
+
+
 @schemas_group.command("export")
 @schemas_dir
 @boundary
@@ -175,7 +174,7 @@ def schemas_export(directory: Path) -> None:
     """Write every schema file from the catalog declarations."""
     from capmock.schemas import export
 
-    written = export(directory)
+    written = export(directory, schema_documents())
     click.echo(f"wrote {len(written)} schema files to {directory}")
 
 
@@ -184,16 +183,12 @@ def schemas_export(directory: Path) -> None:
 @boundary
 def schemas_check(directory: Path) -> None:
     """Exit 1 when the schema files differ from what the catalog declares."""
-    from capmock.schemas import documents, dump
+    from capmock.schemas import stale
 
-    stale = [
-        rel
-        for rel, doc in documents().items()
-        if not (directory / rel).is_file() or (directory / rel).read_text("utf-8") != dump(doc)
-    ]
-    for rel in stale:
+    out_of_date = stale(directory, schema_documents())
+    for rel in out_of_date:
         click.echo(f"out of date: {directory / rel}")
-    if stale:
+    if out_of_date:
         click.echo("run: capmock schemas export")
         sys.exit(1)
     click.echo("schemas are up to date")
