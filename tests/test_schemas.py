@@ -117,26 +117,21 @@ def test_schemas_readme_lists_every_left_out_sample() -> None:
 def test_shared_definitions_are_required_per_use_not_globally() -> None:
     docs = documents()
     defs = docs["defs.json"]["$defs"]
-    shared = set(catalog.shared_defs())
-    assert not [n for n in shared if "required" in json.dumps(defs[n])]
-    assert defs["customerIdentifiersAlways"]["required"] == ["customerId"]
+    assert defs["customerIdentifiers"]["required"] == ["customerId"]
     use = docs["data/pointsIssued.json"]["properties"]["customerIdentifiers"]
-    assert use == {
-        "allOf": [
-            {"$ref": "../defs.json#/$defs/customerIdentifiers"},
-            {"$ref": "../defs.json#/$defs/customerIdentifiersAlways"},
-        ]
-    }
+    assert use == {"$ref": "../defs.json#/$defs/customerIdentifiers"}
+    # pointsExpired sends triggeringActivity empty (seed 000 L769): its use lifts `name`
     expired = docs["data/pointsExpired.json"]["properties"]["triggeringActivity"]
-    assert "required" not in expired["allOf"][1]  # sent empty: name is not always sent
-    assert expired["allOf"][1]["properties"]["entityInformation"]["required"] == [
-        "entityType",
-        "entityId",
-    ]
+    assert "required" not in expired and "name" in expired["properties"]
     validator = Validator(docs)
     payload = generate("pointsIssued", seed=1)
-    del payload["data"]["customerIdentifiers"]["customerId"]
-    assert [p.path for p in validator.validate(payload)] == ["$.data.customerIdentifiers"]
+    payload["data"]["triggeringActivity"] = {}
+    assert [p.path for p in validator.validate(payload)] == ["$.data.triggeringActivity"]
+    payload = generate("pointsExpired", seed=1)
+    payload["data"]["triggeringActivity"] = {"entityInformation": {"entityType": "USER"}}
+    assert [p.path for p in validator.validate(payload)] == [
+        "$.data.triggeringActivity.entityInformation"
+    ]
 
 
 def test_envelope_fields_are_required_per_event() -> None:

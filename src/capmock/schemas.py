@@ -27,17 +27,7 @@ from typing import Any
 import jsonschema_rs
 
 from capmock import catalog
-from capmock.catalog.fields import (
-    ALWAYS,
-    INT,
-    STR,
-    Schema,
-    nullable,
-    obj,
-    opt,
-    required_overlay,
-    strip_required,
-)
+from capmock.catalog.fields import INT, STR, Schema, nullable, obj, opt
 from capmock.catalog.shape import PER_EVENT
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
@@ -105,11 +95,7 @@ def _local(schema: Any) -> Any:
 
 def defs_document() -> Schema:
     shared = catalog.shared_defs()
-    defs = {name: _local(strip_required(node.to_schema())) for name, node in shared.items()}
-    for name, node in shared.items():  # what a use requires unless it lifts members
-        needs = required_overlay(node, shared, frozenset())
-        if needs:
-            defs[name + ALWAYS] = needs
+    defs = {name: _local(node.to_schema()) for name, node in shared.items()}
     defs.update(ENVELOPES)
     return {"$schema": DIALECT, "$id": BASE + "defs.json", "$defs": defs}
 

@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 
 from capmock import catalog
-from capmock.catalog.fields import INT, STR, arr, obj, opt, ref, required_overlay, strip_required
+from capmock.catalog.fields import INT, STR, Obj, Ref, arr, obj, opt, ref, specialise
 
 DEFS = {
     "pair": obj(key=STR, value=opt(STR)),
@@ -16,47 +16,43 @@ DEFS = {
 }
 
 
-def test_overlay_states_the_required_members_through_arrays_and_nested_refs() -> None:
-    assert required_overlay(DEFS["holder"], DEFS, frozenset()) == {
-        "required": ["id", "pairs"],
-        "properties": {
-            "pairs": {"items": {"required": ["key"]}},
-            "note": {"required": ["text"]},
-        },
-    }
-    lifted = required_overlay(DEFS["holder"], DEFS, frozenset({"id", "pairs.key", "note.text"}))
-    assert lifted == {"required": ["pairs"]}
-
-
 def local(schema: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(schema).replace("../defs.json#/$defs/", "#/$defs/"))
 
 
+def check(optional: tuple[str, ...], doc: dict[str, Any]) -> bool:
+    defs = {name: node.to_schema() for name, node in DEFS.items()}
+    schema = local({**ref("holder", optional=optional).to_schema(DEFS), "$defs": defs})
+    return jsonschema.Draft202012Validator(schema).is_valid(doc)
+
+
+def test_a_plain_use_is_a_reference_and_a_lifting_one_is_inline() -> None:
+    assert ref("holder").to_schema(DEFS) == {"$ref": "../defs.json#/$defs/holder"}
+    inline = ref("holder", optional=("id", "pairs.key")).to_schema(DEFS)
+    assert inline["required"] == ["pairs"]
+    assert inline["properties"]["pairs"]["items"]["properties"]["key"] == {"type": "string"}
+    assert "required" not in inline["properties"]["pairs"]["items"]
+    # a member whose path lifts nothing keeps its reference
+    assert specialise(Ref("holder", ("id",)), DEFS, frozenset()).fields["pairs"].node == arr(
+        Ref("pair")
+    )
+
+
 def test_a_use_lifts_only_what_it_names() -> None:
-    shapes = {name: strip_required(node.to_schema()) for name, node in DEFS.items()}
-    shapes["holderAlways"] = required_overlay(DEFS["holder"], DEFS, frozenset())
-
-    def check(optional: tuple[str, ...], doc: dict[str, Any]) -> bool:
-        use = ref("holder", optional=optional).to_schema(DEFS)
-        assert ("holderAlways" in json.dumps(use)) is not bool(optional)
-        schema = local({**use, "$defs": shapes})
-        return jsonschema.Draft202012Validator(schema).is_valid(doc)
-
     doc = {"id": 1, "pairs": [{"value": "x"}]}
     assert not check((), doc)
     assert check(("pairs.key",), doc)
     assert not check(("pairs.key",), {"pairs": []})
+    assert not check(("pairs.key",), {"id": 1, "pairs": [{"key": 5}]})  # types stay
 
 
 def test_channel_account_members_can_be_lifted_for_one_event() -> None:
     defs = catalog.shared_defs()
     path = "line.accounts.identifiers.identifierType"
-    overlay = required_overlay(defs["customerIdentifiers"], defs, frozenset({path}))
-    items = overlay["properties"]["line"]["properties"]["accounts"]["items"]
-    assert items["properties"]["identifiers"]["items"]["required"] == ["identifierValue"]
-    default = required_overlay(defs["customerIdentifiers"], defs, frozenset())
-    items = default["properties"]["line"]["properties"]["accounts"]["items"]
-    assert items["properties"]["identifiers"]["items"]["required"] == [
-        "identifierType",
-        "identifierValue",
-    ]
+    special = specialise(Ref("customerIdentifiers", (path,)), defs, frozenset())
+    assert isinstance(special, Obj)
+    schema = special.to_schema(defs)
+    accounts = schema["properties"]["line"]["properties"]["accounts"]["items"]
+    assert accounts["properties"]["identifiers"]["items"]["required"] == ["identifierValue"]
+    assert schema["properties"]["wechat"] == {"$ref": "../defs.json#/$defs/channelAccounts"}
+    assert schema["required"] == ["customerId"]

@@ -20,14 +20,13 @@ DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"
 
 Schema = dict[str, Any]
 Defs = Mapping[str, "Node"]
-ALWAYS = "Always"  # defs.json: "<name>Always", the members of <name> a use always sends
 
 
 class Node:
     """A type in an event body.
 
-    ``to_schema(defs)``: with the shared definitions given, a reference to one also
-    states which of its members this use always sends (see :class:`Ref`).
+    ``to_schema(defs)``: with the shared definitions given, a reference whose use lifts
+    required members of the definition is stated inline, specialised (see :class:`Ref`).
     """
 
     def to_schema(self, defs: Defs | None = None) -> Schema:
@@ -57,24 +56,20 @@ class Scalar(Node):
 class Ref(Node):
     """A shared definition, emitted as ``$ref`` into ``schemas/defs.json``.
 
-    Required-ness is per use, not global: ``defs.json`` declares only the shape of a
-    definition, and each use adds (``allOf``) the members that event always sends — the
-    definition's required members (``<name>Always`` in defs.json) or, with ``optional``,
-    those less the dotted paths inside the definition (``"enteredBy"``, ``"instore.mobile"``,
-    ``"accounts.identifiers"``) that this event's documented samples lack, stated inline.
+    Required-ness is per use, not global: a definition's ``required`` members are what a
+    use requires by default, and an event whose documented samples lack some names them
+    in ``optional`` (dotted paths inside the definition: ``"name"``, ``"instore.mobile"``,
+    ``"line.accounts.identifiers.identifierType"``); that use is then stated inline, the
+    definition specialised (:func:`specialise`), and every other use keeps the ``$ref``.
     """
 
     name: str
     optional: tuple[str, ...] = ()
 
     def to_schema(self, defs: Defs | None = None) -> Schema:
-        target = {"$ref": f"../defs.json#/$defs/{self.name}"}
-        if defs is None:
-            return target
-        needs = required_overlay(defs[self.name], defs, frozenset(self.optional))
-        if needs and not self.optional:
-            needs = {"$ref": f"../defs.json#/$defs/{self.name}{ALWAYS}"}
-        return {"allOf": [target, needs]} if needs else target
+        if self.optional and defs is not None:
+            return specialise(self, defs, frozenset()).to_schema(defs)
+        return {"$ref": f"../defs.json#/$defs/{self.name}"}
 
     def refs(self) -> set[str]:
         return {self.name}
@@ -85,7 +80,12 @@ class Nullable(Node):
     inner: Node
 
     def to_schema(self, defs: Defs | None = None) -> Schema:
-        return {"anyOf": [self.inner.to_schema(defs), {"type": "null"}]}
+        inner = self.inner.to_schema(defs)
+        kind = inner.get("type")
+        if kind is None or "enum" in inner:
+            return {"anyOf": [inner, {"type": "null"}]}
+        # a type list validates faster than anyOf, and means the same here
+        return {**inner, "type": [*(kind if isinstance(kind, list) else [kind]), "null"]}
 
     def refs(self) -> set[str]:
         return self.inner.refs()
@@ -153,7 +153,10 @@ class OneOf(Node):
     options: tuple[Node, ...]
 
     def to_schema(self, defs: Defs | None = None) -> Schema:
-        return {"anyOf": [o.to_schema(defs) for o in self.options]}
+        schemas = [o.to_schema(defs) for o in self.options]
+        if all(set(x) == {"type"} and isinstance(x["type"], str) for x in schemas):
+            return {"type": [x["type"] for x in schemas]}  # plain types: one type list
+        return {"anyOf": schemas}
 
     def refs(self) -> set[str]:
         return set().union(*(o.refs() for o in self.options))
@@ -169,56 +172,36 @@ def resolve(node: Node, defs: Defs) -> tuple[Node, frozenset[str]]:
     return node, frozenset()
 
 
-def _below(optional: frozenset[str], name: str) -> frozenset[str]:
+def below(optional: frozenset[str], name: str) -> frozenset[str]:
     cut = len(name) + 1
     return frozenset(p[cut:] for p in optional if p.startswith(name + "."))
 
 
-def required_overlay(node: Node, defs: Defs, optional: frozenset[str]) -> Schema:
-    """The ``required`` constraints of ``node`` (through nested definitions), less the
-    ``optional`` paths: a schema with only ``required``/``properties``/``items``, which
-    constrains objects and arrays and lets every other value through."""
+def specialise(node: Node, defs: Defs, optional: frozenset[str]) -> Node:
+    """``node`` with the ``optional`` member paths (and a Ref's own) not required: the
+    references on those paths inlined and specialised, every other one kept."""
     if isinstance(node, Ref):
-        inner, own = resolve(node, defs)
-        return required_overlay(inner, defs, optional | own)
+        optional |= frozenset(node.optional)
+        return specialise(defs[node.name], defs, optional) if optional else Ref(node.name)
+    if not optional:
+        return node
     if isinstance(node, Nullable):
-        return required_overlay(node.inner, defs, optional)
-    if isinstance(node, OneOf):
-        return {}
+        return Nullable(specialise(node.inner, defs, optional))
     if isinstance(node, Arr):
-        items = required_overlay(node.items, defs, optional) if node.items else {}
-        return {"items": items} if items else {}
+        return Arr(specialise(node.items, defs, optional) if node.items else None)
+    if isinstance(node, OneOf):
+        return OneOf(tuple(specialise(o, defs, optional) for o in node.options))
     if not isinstance(node, Obj):
-        return {}
-    out: Schema = {}
-    required = [n for n, f in node.fields.items() if f.required and n not in optional]
-    if required:
-        out["required"] = required
-    props = {}
-    for name, f in node.fields.items():
-        sub = required_overlay(f.node, defs, _below(optional, name))
-        if sub:
-            props[name] = sub
-    if props:
-        out["properties"] = props
-    return out
-
-
-def strip_required(schema: Any) -> Any:
-    """A definition's schema with every ``required`` removed: its shape only."""
-    if isinstance(schema, list):
-        return [strip_required(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: Schema = {}
-    for key, value in schema.items():
-        if key == "required":
-            continue
-        if key == "properties":
-            out[key] = {n: strip_required(v) for n, v in value.items()}
-        else:
-            out[key] = strip_required(value)
-    return out
+        return node
+    fields = {
+        name: Field(
+            specialise(f.node, defs, below(optional, name)),
+            f.required and name not in optional,
+            f.tz_millis,
+        )
+        for name, f in node.fields.items()
+    }
+    return Obj(fields)
 
 
 # ---- constructors used by the catalog modules ----------------------------------------

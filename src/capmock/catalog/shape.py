@@ -28,6 +28,7 @@ from capmock.catalog.fields import (
     OneOf,
     Ref,
     Scalar,
+    below,
     resolve,
 )
 from capmock.catalog.registry import EventDef
@@ -94,12 +95,7 @@ def prune(node: Node, value: Any, defs: Defs, optional: frozenset[str]) -> None:
             if f is None or not f.required or name in optional:
                 del value[name]
             else:
-                prune(f.node, value[name], defs, _below(optional, name))
-
-
-def _below(optional: frozenset[str], name: str) -> frozenset[str]:
-    cut = len(name) + 1
-    return frozenset(p[cut:] for p in optional if p.startswith(name + "."))
+                prune(f.node, value[name], defs, below(optional, name))
 
 
 # ---- all: add every documented optional member ---------------------------------------
