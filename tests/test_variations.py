@@ -172,13 +172,13 @@ def test_run_sends_what_plan_shows_and_the_journal_keeps_the_rate(tmp_path: Path
 
 
 def test_soak_templates_are_stamped_in_variants_and_still_validate() -> None:
-    from capmock.soak.options import SoakOptions, parse_mix
+    from capmock.soak.settings import SoakOptions, parse_mix
     from capmock.soak.templates import build_mix
 
-    options = SoakOptions.from_cli(target="http://127.0.0.1:9/hook", variations="30%")
+    options = SoakOptions.from_settings(target="http://127.0.0.1:9/hook", variations="30%")
     assert options.variations == 0.3
-    with pytest.raises(UsageError, match="--variations"):
-        SoakOptions.from_cli(target="http://127.0.0.1:9/hook", variations="2")
+    with pytest.raises(UsageError, match="variations"):
+        SoakOptions.from_settings(target="http://127.0.0.1:9/hook", variations="2")
     mix = build_mix(parse_mix("crowd-journey"), seed=1, count=4, variations=1.0)  # validates
     forms = [e.form for t in mix.groups[0] for e in t.events]
     assert any(b'"attributes"' in f for f in forms) and any(b".0," in f for f in forms)

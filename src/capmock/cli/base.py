@@ -40,10 +40,13 @@ def main() -> None:
 
 
 def variations_option(func: F) -> F:
-    """``--variations RATE``: documented shape variants of payloads at that rate."""
+    """``--variations RATE``: documented shape variants of payloads at that rate (a share:
+    ``0.1`` or ``10%``, as the soak's setting)."""
+    from capmock.cli.params import PERCENTAGE
+
     return click.option(
         "--variations",
-        type=click.FloatRange(0.0, 1.0),
+        type=PERCENTAGE,
         default=0.0,
         show_default=True,
         metavar="RATE",
