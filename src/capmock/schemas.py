@@ -95,7 +95,7 @@ def _local(schema: Any) -> Any:
 
 def defs_document() -> Schema:
     shared = catalog.shared_defs()
-    defs = {name: _local(node.to_schema()) for name, node in shared.items()}
+    defs = {name: _local(node.to_schema(shared)) for name, node in shared.items()}
     defs.update(ENVELOPES)
     return {"$schema": DIALECT, "$id": BASE + "defs.json", "$defs": defs}
 

@@ -18,7 +18,8 @@ from capmock.schemas import default_validator
 SAMPLES = Path(__file__).resolve().parents[1] / "seed_samples"
 LISTS = json.loads((SAMPLES / "excluded.json").read_text())
 NOT_GENERATED: dict[str, dict[str, Any]] = LISTS["not_generated"]
-MAPS = {"linkedTargetGroupVsTargetRuleIdMap", "traceAttributes"}  # keys are ids, not fields
+# keys are ids or custom field names, not documented fields
+MAPS = {"linkedTargetGroupVsTargetRuleIdMap", "traceAttributes", "transactionCustomFields"}
 
 
 def paths(value: Any, prefix: str = "$", out: set[str] | None = None) -> set[str]:

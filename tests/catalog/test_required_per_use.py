@@ -7,7 +7,7 @@ from typing import Any
 
 import jsonschema
 
-from capmock import catalog
+from capmock import catalog, generate
 from capmock.catalog.fields import INT, STR, Obj, Ref, arr, obj, opt, ref, specialise
 
 DEFS = {
@@ -56,3 +56,23 @@ def test_channel_account_members_can_be_lifted_for_one_event() -> None:
     assert accounts["properties"]["identifiers"]["items"]["required"] == ["identifierValue"]
     assert schema["properties"]["wechat"] == {"$ref": "../defs.json#/$defs/channelAccounts"}
     assert schema["required"] == ["customerId"]
+    channel = defs["channelAccounts"].to_schema(defs)
+    identifiers = channel["properties"]["accounts"]["items"]["properties"]["identifiers"]
+    assert identifiers["items"]["required"] == ["identifierType", "identifierValue"]
+
+
+def test_group_members_lift_the_empty_account_identifiers_only_for_themselves() -> None:
+    from capmock.schemas import Validator, documents
+
+    docs = documents()
+    member = docs["defs.json"]["$defs"]["groupMember"]["properties"]["customerIdentifiers"]
+    line = member["properties"]["line"]["properties"]["accounts"]["items"]
+    assert "required" not in line["properties"]["identifiers"]["items"]
+    validator = Validator(docs)
+    accounts = {"accounts": [{"accountId": "A1", "identifiers": [{}]}]}
+    group = generate("groupCreated", seed=1)
+    group["data"]["primaryMember"]["customerIdentifiers"]["line"] = accounts
+    assert validator.validate(group) == []
+    points = generate("pointsIssued", seed=1)
+    points["data"]["customerIdentifiers"]["line"] = accounts
+    assert validator.validate(points)  # elsewhere an identifier has its type and value

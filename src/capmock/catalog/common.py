@@ -108,6 +108,15 @@ DEFS: dict[str, Node] = {
 }
 
 
+# Uses of customerIdentifiers whose samples carry `identifiers: [{}]` in channel accounts
+# (seed 005's group members) lift these: required per use, not globally.
+EMPTY_ACCOUNT_IDENTIFIERS = tuple(
+    f"{ch}.accounts.identifiers.{member}"
+    for ch in CHANNELS
+    for member in ("identifierType", "identifierValue")
+)
+
+
 # ---- builders ------------------------------------------------------------------------
 
 

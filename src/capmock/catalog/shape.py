@@ -12,6 +12,7 @@ rendered payload, from the declaration alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -127,7 +128,9 @@ def _is_record(node: Node, defs: Defs) -> bool:
 
 
 def _flat(node: Node) -> bool:
-    return isinstance(node.inner if isinstance(node, Nullable) else node, Scalar | Any_)
+    """A scalar member (or a list of undeclared items) of a flat record."""
+    node = node.inner if isinstance(node, Nullable) else node
+    return isinstance(node, Scalar | Any_) or (isinstance(node, Arr) and node.items is None)
 
 
 def make(node: Node, ctx: Ctx, defs: Defs, name: str) -> Any:
@@ -160,6 +163,10 @@ def _scalar(node: Scalar, ctx: Ctx, name: str) -> Any:
         return ctx.date(rng.randint(-30, 365))
     if node.pattern == DATETIME_PATTERN:
         return ctx.datetime(-rng.randint(0, 86_400_000))
+    if node.pattern is not None:  # e.g. a number written as a string
+        for text in (str(rng.randint(1, 9999)), ctx.fake.word()):
+            if re.search(node.pattern, text):
+                return text
     if kind == "boolean":
         return rng.random() < 0.5
     if kind == "integer":
