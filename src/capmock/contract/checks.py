@@ -20,6 +20,7 @@ from capmock.contract.suite import (
     Suite,
     SuiteConfig,
 )
+from capmock.delivery.secrets import redact_url
 from capmock.envelope import unwrap
 from capmock.variations import VARIANTS, OtherEnvelope, Variant
 
@@ -325,8 +326,8 @@ def run_suite(config: SuiteConfig) -> Report:
     suite = Suite(config)
     report = Report(
         "check",
-        meta={"target": config.target, "envelope": config.envelope, "seed": config.seed,
-              "customer-id space": suite.salt, "state": config.state.template
+        meta={"target": redact_url(config.target), "envelope": config.envelope,
+              "seed": config.seed, "customer-id space": suite.salt, "state": config.state.template
               if config.state else None},
     )
     if config.state is None and any(c in config.only for c in NEEDS_STATE):
