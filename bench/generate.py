@@ -1,7 +1,11 @@
 """Generation and validation rates for a mix of events, with the baselines measured in the same run.
 
 generate+serialize builds each payload and serialises it with ``capmock.jsonio.dumps``
-(the bytes delivery sends). Baselines: the same with the standard library's ``json.dumps``,
+(the bytes delivery sends), at the default ``--fields typical`` and no variations. The
+"without hooks" baseline is the same generator with the ``--fields``/``--variations``
+hooks bypassed (the path before they existed), interleaved with it, so the typical path's
+cost of them shows as a ratio; ``--fields all|required`` and ``--variations 0.1`` are shown
+for scale. Other baselines: the same with the standard library's ``json.dumps``,
 and ``json.dumps`` alone of already-built payloads. Validation is ``capmock.schemas``
 (jsonschema-rs behind the event/envelope dispatch), with jsonschema-rs called directly and
 jsonschema (the pure-Python reference the tests check against) as baselines. Rates are on
@@ -26,6 +30,8 @@ import jsonschema
 import jsonschema_rs
 
 from capmock import catalog
+from capmock.catalog.context import Options
+from capmock.envelope import _wrap, event_ids
 from capmock.generator import Generator
 from capmock.jsonio import dumps
 from capmock.schemas import bundle, default_validator, documents
@@ -35,8 +41,21 @@ def rate(n: int, seconds: float) -> float:
     return n / seconds if seconds else float("inf")
 
 
-def generate_rate(events: list[str], n: int, serialise: Callable[[Any], Any]) -> float:
-    gen = Generator(seed=1)
+class Unhooked(Generator):
+    """The generator as it was before ``--fields``/``--variations``: no hooks after wrap."""
+
+    def one(self, event: str, facts: Any = None, style: str | None = None) -> dict[str, Any]:
+        defn = catalog.get(event)
+        self.now_ms += self.fake.rng.randint(1_000, 120_000)
+        ctx = self.context()
+        data = defn.render(ctx, facts)
+        return _wrap(defn, data, ctx, self.envelope, event_ids(ctx, defn, data))
+
+
+def generate_rate(
+    events: list[str], n: int, serialise: Callable[[Any], Any], make: Any = Generator, **kw: Any
+) -> float:
+    gen = make(seed=1, **kw)
     start = time.process_time()
     for i in range(n):
         serialise(gen.one(events[i % len(events)]))
@@ -59,11 +78,17 @@ def main() -> None:
     gen = Generator(seed=1)
     n = args.n
 
-    gen_rates, std_rates = [], []
-    for _ in range(max(1, args.rounds)):  # interleaved, so both see the same machine
+    gen_rates, std_rates, raw_rates = [], [], []
+    for _ in range(max(1, args.rounds)):  # interleaved, so all see the same machine
         gen_rates.append(generate_rate(events, n, dumps))
+        raw_rates.append(generate_rate(events, n, dumps, Unhooked))
         std_rates.append(generate_rate(events, n, json.dumps))
-    gen_rate, std_rate = max(gen_rates), max(std_rates)
+    gen_rate, std_rate, raw_rate = max(gen_rates), max(std_rates), max(raw_rates)
+    levels = {
+        f"--fields {f}": generate_rate(events, n // 2, dumps, options=Options(fields=f))
+        for f in ("all", "required")
+    }
+    levels["--variations 0.1"] = generate_rate(events, n // 2, dumps, variations=0.1)
     payloads = [gen.one(events[i % len(events)]) for i in range(n)]
 
     start = time.process_time()
@@ -86,9 +111,15 @@ def main() -> None:
 
     print(f"events in mix              {len(events)}")
     print(
-        f"generate+serialize         {gen_rate:10.0f} events/s   (target >= 20000)"
+        f"generate+serialize         {gen_rate:10.0f} events/s   (target >= 40000)"
         f"   rounds: {', '.join(f'{r:.0f}' for r in gen_rates)}"
     )
+    print(
+        f"  baseline without hooks   {raw_rate:10.0f} events/s"
+        f"   ratio {gen_rate / raw_rate:.2f}   rounds: {', '.join(f'{r:.0f}' for r in raw_rates)}"
+    )
+    for label, value in levels.items():
+        print(f"  {label:<24} {value:10.0f} events/s   ratio {value / gen_rate:.2f}")
     print(
         f"  baseline with json.dumps {std_rate:10.0f} events/s"
         f"   speed-up {gen_rate / std_rate:.2f}x"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from capmock import catalog
+from capmock import catalog, generate
 from capmock.cli.catalog import schema_documents
-from capmock.schemas import Validator, load_dir, stale
+from capmock.schemas import Validator, documents, load_dir, stale
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -110,3 +110,55 @@ def test_schemas_readme_lists_every_left_out_sample() -> None:
         assert f"`{name}`" in text and entry["reason"] in text
     for event in NO_SAMPLE:
         assert f"`{event}`" in text
+    for name, entry in _LISTS["not_generated"].items():
+        assert f"`{name}`" in text and entry["reason"] in text
+
+
+def test_shared_definitions_are_required_per_use_not_globally() -> None:
+    docs = documents()
+    defs = docs["defs.json"]["$defs"]
+    assert defs["customerIdentifiers"]["required"] == ["customerId"]
+    use = docs["data/pointsIssued.json"]["properties"]["customerIdentifiers"]
+    assert use == {"$ref": "../defs.json#/$defs/customerIdentifiers"}
+    # pointsExpired sends triggeringActivity empty (seed 000 L769): its use lifts `name`
+    expired = docs["data/pointsExpired.json"]["properties"]["triggeringActivity"]
+    assert "required" not in expired and "name" in expired["properties"]
+    validator = Validator(docs)
+    payload = generate("pointsIssued", seed=1)
+    payload["data"]["triggeringActivity"] = {}
+    assert [p.path for p in validator.validate(payload)] == ["$.data.triggeringActivity"]
+    payload = generate("pointsExpired", seed=1)
+    payload["data"]["triggeringActivity"] = {"entityInformation": {"entityType": "USER"}}
+    assert [p.path for p in validator.validate(payload)] == [
+        "$.data.triggeringActivity.entityInformation"
+    ]
+
+
+def test_envelope_fields_are_required_per_event() -> None:
+    validator = Validator(documents())
+    for event, needs_ref in (("requestUpdated", False), ("pointsIssued", True)):
+        for style in ("flat", "wrapped"):
+            payload = generate(event, seed=2, style=style)
+            core = payload.get("attributes", payload)
+            del core["refId"]
+            assert bool(validator.validate(payload)) is needs_ref, (event, style)
+
+
+def test_documented_nulls_case_variants_and_type_disagreements_validate() -> None:
+    validator = Validator(documents())
+    tier = generate("tierUpgraded", seed=1)
+    tier["data"]["triggeringActivity"].update(dict.fromkeys(("enteredBy", "identifiers"), None))
+    tier["data"]["loyaltyProgramDetails"]["tiers"] = None
+    tier["data"]["customerIdentifiers"]["customerId"] = 379499720.0
+    assert validator.validate(tier) == []
+    tx = generate("transactionAdded", seed=1)
+    tx["data"]["billType"] = "regular"
+    tx["data"]["customerIdentifiers"]["instore"]["mobile"] = 919740000000
+    assert validator.validate(tx) == []
+    tx["data"]["billType"] = "Regular"  # a spelling the docs do not show
+    assert [p.path for p in validator.validate(tx)] == ["$.data.billType"]
+    promo = generate("promotionCreated", seed=1)
+    promo["data"]["linkedEventId"] = 15
+    assert validator.validate(promo) == []
+    promo["data"]["linkedEventId"] = [15]
+    assert validator.validate(promo)

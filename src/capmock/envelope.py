@@ -12,21 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from capmock import catalog
 from capmock.catalog.context import Ctx
 from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef
-from capmock.errors import UsageError, did_you_mean
+from capmock.catalog.shape import TYPICAL, shape
+from capmock.errors import check_choice
 
 STYLES = ("flat", "wrapped")
 
 
 def check_style(style: str) -> str:
-    if style not in STYLES:
-        guess = did_you_mean(style, STYLES)
-        raise UsageError(
-            f"unknown envelope style '{style}'",
-            hint=f"did you mean '{guess}'?" if guess else "use flat or wrapped",
-        )
-    return style
+    return check_choice(style, STYLES, "envelope style")
 
 
 @dataclass(frozen=True)
@@ -64,6 +60,16 @@ def _uuid_shape(h: str) -> str:
 
 
 def wrap(
+    defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
+) -> dict[str, Any]:
+    """The event in its envelope, with the fields ``ctx.options.fields`` asks for."""
+    payload = _wrap(defn, data, ctx, env, ids)
+    if ctx.options.fields != TYPICAL:
+        shape(defn, payload, ctx, catalog.shared_defs())
+    return payload
+
+
+def _wrap(
     defn: EventDef, data: dict[str, Any], ctx: Ctx, env: Envelope, ids: dict[str, Any]
 ) -> dict[str, Any]:
     if env.style == "wrapped":

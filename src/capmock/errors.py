@@ -32,6 +32,17 @@ class UsageError(CapmockError):
     """Bad arguments or options (exit 2)."""
 
 
+def check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
+    """``value`` if it is one of ``choices``; else a UsageError naming the nearest."""
+    if value in choices:
+        return value
+    guess = did_you_mean(value, choices)
+    raise UsageError(
+        f"unknown {what} '{value}'",
+        hint=f"did you mean '{guess}'?" if guess else f"use {', '.join(choices)}",
+    )
+
+
 class UnknownEventError(UsageError):
     def __init__(self, name: str, known: Iterable[str]) -> None:
         guess = did_you_mean(name, known)

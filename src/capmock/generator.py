@@ -9,13 +9,16 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from capmock import catalog
 from capmock.catalog.context import Ctx, Facts, Options
+from capmock.catalog.shape import check_fields
 from capmock.envelope import Envelope, check_style, event_ids, wrap
 from capmock.model.entities import Customer, Program, Store, Tier
 from capmock.model.factory import OrgSpec, make_world, new_customer
+from capmock.variations import maybe
 
 DEFAULT_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the clock when a seed is given
 
@@ -32,11 +35,16 @@ class Generator:
         envelope: Envelope | None = None,
         start_ms: int | None = None,
         customers: int = 5,
+        variations: float = 0.0,
     ) -> None:
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
         self.options = options or Options()
+        if self.options.fields == "all":  # every documented member: …InMillis too
+            self.options = replace(self.options, tz_millis=True)
         self.envelope = envelope or Envelope()
         check_style(self.envelope.style)
+        check_fields(self.options.fields)
+        self.vary = maybe(variations, self.seed)  # documented shape variants at that rate
         if start_ms is None:
             start_ms = DEFAULT_START_MS if seed is not None else int(time.time() * 1000)
         world = make_world(self.seed, self.options.locale, OrgSpec(org_id=org_id), start_ms)
@@ -75,7 +83,8 @@ class Generator:
         ctx = self.context()
         data = defn.render(ctx, facts)
         env = self.envelope if style is None else Envelope(check_style(style))
-        return wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+        payload = wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+        return payload if self.vary is None else self.vary(payload)
 
     def many(self, event: str, count: int) -> Iterator[dict[str, Any]]:
         for _ in range(count):
@@ -92,13 +101,18 @@ def generate(
     tz_millis: bool = False,
     locale: str = "en_IN",
     facts: Facts | None = None,
+    fields: str = "typical",
+    variations: float = 0.0,
 ) -> dict[str, Any]:
-    """One realistic payload of ``event`` in the ``style`` envelope."""
+    """One realistic payload of ``event`` in the ``style`` envelope.
+
+    ``fields``: ``typical`` (optional members at Capillary's rates), ``all`` (every
+    documented optional member) or ``required`` (only what is always sent);
+    ``variations``: the rate of documented shape variants (:mod:`capmock.variations`).
+    """
     catalog.get(event)  # unknown names fail before any world is made
+    options = Options(enrich=enrich, tz_millis=tz_millis, locale=locale, fields=fields)
     gen = Generator(
-        seed,
-        org_id=org_id,
-        options=Options(enrich=enrich, tz_millis=tz_millis, locale=locale),
-        envelope=Envelope(style),
+        seed, org_id=org_id, options=options, envelope=Envelope(style), variations=variations
     )
     return gen.one(event, facts)

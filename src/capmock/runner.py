@@ -108,6 +108,7 @@ def run_scenario(
     state_headers: tuple[str, ...] = (),
     headers_from: str | Path | None = None,
     max_events: int | None = DEFAULT_MAX_EVENTS,
+    variations: float = 0.0,
     **hooks: Any,
 ) -> RunResult:
     """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink.
@@ -119,8 +120,10 @@ def run_scenario(
     rehearse(scenario)  # a scenario error surfaces before the first POST, not after
     options, scenario_target = options_for(scenario, dict(flags or {}), headers_from)
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
-    player = Player(scenario)
+    player = Player(scenario, variations=variations)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
+    if variations:
+        meta["variations"] = variations  # resume regenerates the same variants
     if chosen:
         endpoint = consumer_state(scenario, chosen, state, state_headers)
         played = play(
@@ -192,7 +195,7 @@ def resume_run(
         )
     given, scenario_target = merged_flags(scenario, dict(flags or {}), headers_from)
     options = resumed_options(state.runs[0], given)
-    player = Player(scenario)
+    player = Player(scenario, variations=float(meta.get("variations", 0.0)))
     chosen = target or scenario_target
     if chosen or not meta.get("sink"):
         summary = resume(journal, options, target=chosen, events=planned(player),

@@ -28,17 +28,21 @@ import jsonschema_rs
 
 from capmock import catalog
 from capmock.catalog.fields import INT, STR, Schema, nullable, obj, opt
+from capmock.catalog.shape import PER_EVENT
 from capmock.envelope import STYLES, unwrap
 from capmock.errors import did_you_mean
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://capmock.dev/schemas/"
 
+# Envelope fields in PER_EVENT are required per event (``EventDef.envelope_optional``
+# lifts them): sent with every event whose documented samples all have them.  The
+# envelope definitions in defs.json require only what every sample of every event has.
 _attributes = obj(
-    createdAt=INT,
+    createdAt=opt(INT),
     data=obj(),
     eventName=STR,
-    refId=STR,
+    refId=opt(STR),
     apiRequestId=opt(STR),
     orgId=INT,
     loyaltyEventId=opt(nullable(STR)),
@@ -49,9 +53,9 @@ ENVELOPES: dict[str, Schema] = {
         eventName=STR,
         eventId=opt(STR),  # capmock always sends one; older documented samples lack it
         orgId=INT,
-        refId=STR,
+        refId=opt(STR),
         apiRequestId=opt(STR),
-        createdAt=INT,
+        createdAt=opt(INT),
         data=obj(),
         loyaltyEventId=opt(nullable(STR)),
         eventLogId=opt(INT),
@@ -90,14 +94,15 @@ def _local(schema: Any) -> Any:
 
 
 def defs_document() -> Schema:
-    defs = {name: _local(node.to_schema()) for name, node in catalog.shared_defs().items()}
+    shared = catalog.shared_defs()
+    defs = {name: _local(node.to_schema(shared)) for name, node in shared.items()}
     defs.update(ENVELOPES)
     return {"$schema": DIALECT, "$id": BASE + "defs.json", "$defs": defs}
 
 
 def data_document(event: str) -> Schema:
     defn = catalog.get(event)
-    body = defn.data.to_schema()
+    body = defn.data.to_schema(catalog.shared_defs())
     return {
         "$schema": DIALECT,
         "$id": f"{BASE}data/{event}.json",
@@ -109,26 +114,27 @@ def data_document(event: str) -> Schema:
 
 def event_document(event: str, style: str) -> Schema:
     defn = catalog.get(event)
+    required = [f for f in PER_EVENT[style] if f not in defn.envelope_optional]
+    core: Schema = {
+        "type": "object",
+        "properties": {"eventName": {"const": event}, "data": {"$ref": f"../data/{event}.json"}},
+    }
+    if required:
+        core["required"] = required
     if style == "flat":
-        props: Schema = {"eventName": {"const": event}, "data": {"$ref": f"../data/{event}.json"}}
+        props: Schema = core["properties"]
+        outer = {"properties": props, **({"required": required} if required else {})}
     else:
-        props = {
-            "eventType": {"type": "string", "pattern": f"^([0-9]+_)?{event}$"},
-            "attributes": {
-                "type": "object",
-                "properties": {
-                    "eventName": {"const": event},
-                    "data": {"$ref": f"../data/{event}.json"},
-                },
-            },
-        }
+        props = {"eventType": {"type": "string", "pattern": f"^([0-9]+_)?{event}$"}}
+        props["attributes"] = core
+        outer = {"properties": props}
     return {
         "$schema": DIALECT,
         "$id": f"{BASE}{style}/{event}.json",
         "title": f"{event} ({style} envelope)",
         "description": defn.description,
         "allOf": [{"$ref": f"../defs.json#/$defs/{style}Envelope"}],
-        "properties": props,
+        **outer,
     }
 
 

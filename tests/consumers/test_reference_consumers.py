@@ -28,6 +28,7 @@ import capmock
 from capmock.scenario import load, plan
 from capmock.scenario.player import Player
 from capmock.scenario.state import snapshot
+from capmock.variations import VARIANTS, variant
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "consumers"
 Payload = dict[str, Any]
@@ -158,6 +159,29 @@ def test_good_same_state_from_either_envelope(name: str) -> None:
     flat = run(GOOD.create_app, list(plan(name, envelope="flat")))
     wrapped = run(GOOD.create_app, list(plan(name, envelope="wrapped")))
     assert flat == wrapped
+
+
+@pytest.mark.parametrize("name", ["earn-and-redeem", "tier-up-and-down", "purchase-and-return"])
+def test_good_same_state_from_every_documented_shape_variant(name: str) -> None:
+    """Capillary's documented shape variants (docs/variations.md) change nothing the good
+    consumer keeps (optional-absent aside: it takes the balances it reads)."""
+    plain = run(GOOD.create_app, list(plan(name)))
+    for v in VARIANTS:
+        payloads = list(plan(name))
+        for payload in payloads:
+            v.apply(payload, random.Random(1))
+        client = GOOD.create_app().test_client()
+        assert set(deliver(client, payloads)) == {200}, v.name
+        assert states(client, list(plain)) == plain, v.name
+
+
+def test_naive_refuses_integral_floats_as_ids() -> None:
+    client = NAIVE.create_app().test_client()
+    payload = capmock.generate("pointsIssued", seed=4)
+    floats = capmock.generate("pointsIssued", seed=4, variations=0.0)
+    variant("integral-floats").apply(floats, random.Random(1))
+    assert deliver(client, [payload]) == [200]
+    assert deliver(client, [floats]) == [500]
 
 
 def test_good_earn_and_redeem_state() -> None:

@@ -20,6 +20,7 @@ from capmock.contract.journeys import Journey, Table, _swap
 from capmock.contract.suite import CHECKS, STATUS_ONLY, SuiteConfig
 from capmock.delivery import DeliveryOptions
 from capmock.schemas import default_validator
+from capmock.variations import NAMES, VARIANTS
 
 
 def config(base: str, *, state: bool = False, **kw: Any) -> SuiteConfig:
@@ -40,6 +41,14 @@ def test_good_consumer_passes_every_check(good: str) -> None:
             "retry-safety", "concurrency")] == [same] * 5
 
 
+def test_good_consumer_passes_every_check_with_shape_variations(good: str) -> None:
+    """`capmock check --variations`: every send in documented shape variants; the good
+    consumer ends in the same states."""
+    report = run_suite(config(good, state=True, variations=0.5))
+    assert report.ok, [c.describe() for c in report.cases if c.failed]
+    assert not any(c.status == "skipped" for c in report.cases)
+
+
 def test_naive_consumer_fails_the_right_checks_for_the_right_reasons(naive: str) -> None:
     report = run_suite(config(naive, state=True, events=naive_events()))
     by_name = {c.name: c for c in report.cases}
@@ -50,6 +59,7 @@ def test_naive_consumer_fails_the_right_checks_for_the_right_reasons(naive: str)
         "order-tolerance[shuffled globally]",
         "tolerant-reader[extra fields]",
         "tolerant-reader[unknown eventName]",
+        "tolerant-reader[integral-floats]",
         "retry-safety[loyalty]",
     }
     assert all(by_name[f"acceptance[{e}]"].status == "passed" for e in naive_events())
@@ -67,6 +77,12 @@ def test_naive_consumer_fails_the_right_checks_for_the_right_reasons(naive: str)
         by_name["tolerant-reader[extra fields]"].message)
     assert by_name["tolerant-reader[unknown eventName]"].message.startswith(
         "'capmockUnknownEvent' got 500")
+    # a typed decoder refuses 379499720.0; the variant is named, with the seed line
+    floats = by_name["tolerant-reader[integral-floats]"]
+    assert floats.message.startswith("variant 'integral-floats': ")
+    assert "000_c3b51063dd888844.txt:1605" in floats.details
+    variants = [n for n in by_name if n.removeprefix("tolerant-reader[").rstrip("]") in NAMES]
+    assert len(variants) == len(VARIANTS)
     assert "$.body.points.current = 1000.0, want 500.0" in by_name["retry-safety[loyalty]"].details
 
 
@@ -129,11 +145,12 @@ def test_check_cli_against_a_wsgi_target_writes_reports(tmp_path: Path) -> None:
     ])
     assert result.exit_code == 0, result.output
     assert "PASS  order-tolerance[shuffled globally]" in result.output
-    assert result.output.rstrip().endswith(f"passed: {len(catalog.names()) + 7} passed, "
-                                           "0 failed, 0 skipped")
+    cases = len(catalog.names()) + 7 + len(VARIANTS)
+    assert result.output.rstrip().endswith(f"passed: {cases} passed, 0 failed, 0 skipped")
+    assert "PASS  tolerant-reader[other-envelope]" in result.output
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "0"
-    assert len(suite.findall("testcase")) == len(catalog.names()) + 7
+    assert len(suite.findall("testcase")) == cases
     assert md.read_text().startswith("### capmock check: passed")
 
 
@@ -147,7 +164,8 @@ def test_check_cli_fails_naive_with_evidence_and_exit_1(tmp_path: Path) -> None:
     assert "FAIL  tolerant-reader[unknown eventName] — 'capmockUnknownEvent' got 500" in (
         result.output)
     report = json.loads(out.read_text())
-    assert report["counts"] == {"passed": len(naive_events()), "failed": 2, "skipped": 0}
+    passed = len(naive_events()) + len(VARIANTS) - 1  # all variants but integral-floats
+    assert report["counts"] == {"passed": passed, "failed": 3, "skipped": 0}
 
 
 @pytest.mark.parametrize(

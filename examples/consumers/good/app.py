@@ -179,7 +179,8 @@ def tier_from(key: str) -> Callable[[dict[str, Any]], list[Change]]:
 
 
 def purchase(data: dict[str, Any]) -> list[Change]:
-    return [] if data.get("billType") == "RETURN" else [Change("add", "transactions", 1.0)]
+    returned = str(data.get("billType") or "").upper() == "RETURN"  # "return" too
+    return [] if returned else [Change("add", "transactions", 1.0)]
 
 
 def retrigger(data: dict[str, Any]) -> list[Change]:

@@ -9,7 +9,9 @@ must catch. Its bugs, on purpose (see ../README.md):
 * arrival order is trusted: each tier event overwrites the tier, so a late, older
   tierUpgraded undoes a newer tierDowngraded;
 * a strict reader: keys outside the documented envelope, and eventNames it has no handler
-  for, raise, and the sender gets a 500 (and retries, forever).
+  for, raise, and the sender gets a 500 (and retries, forever);
+* ids decoded like a typed model (Go's encoding/json into an int64): a customerId written
+  ``379499720.0``, as Capillary's docs show it, is refused.
 
 Run it: ``python examples/consumers/naive/app.py --port 9002``.
 """
@@ -86,7 +88,10 @@ def unpack(payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def customer_id(data: dict[str, Any]) -> int:
-    return int(data["customerIdentifiers"]["customerId"])
+    cid = data["customerIdentifiers"]["customerId"]
+    if not isinstance(cid, int):  # a typed decoder's int64: 379499720.0 does not fit
+        raise BadPayload(f"customerId is not an integer: {cid!r}")
+    return cid
 
 
 def add_points(

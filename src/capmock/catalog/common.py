@@ -18,21 +18,35 @@ from capmock.catalog.fields import (
     NUM,
     STR,
     Node,
+    Scalar,
     arr,
+    either,
     nullable,
     obj,
     opt,
     ref,
 )
 
-CHANNELS = ("wechat", "facebook", "tmall", "toabao", "web_engage", "line", "martjack", "ecommerce")
+CHANNELS = (
+    "wechat",
+    "facebook",
+    "tmall",
+    "toabao",
+    "web_engage",
+    "line",
+    "martjack",
+    "ecommerce",
+    "jd",
+    "website",
+)
+# seed 000's field tables type mobile and card numbers Integer; every sample sends strings
+_DIGITS = Scalar(("string", "integer"))
 
 _accounts = obj(
     accounts=arr(
         obj(
             accountId=STR,
-            # seed 005's group members carry `identifiers: [{}]`
-            identifiers=opt(arr(obj(identifierType=opt(STR), identifierValue=opt(STR)))),
+            identifiers=opt(arr(obj(identifierType=STR, identifierValue=STR))),
         )
     )
 )
@@ -47,10 +61,13 @@ DEFS: dict[str, Node] = {
         lastName=opt(STR),
         instore=opt(
             obj(
-                mobile=opt(STR),
+                id=opt(INT),
+                mobile=opt(_DIGITS),
                 email=opt(STR),
                 externalId=opt(STR),
-                cardNumbers=opt(arr(STR)),
+                cardnumber=opt(_DIGITS),
+                cardexternalid=opt(STR),
+                cardNumbers=opt(arr(_DIGITS)),
             )
         ),
         **{ch: opt(ref("channelAccounts")) for ch in CHANNELS},
@@ -63,25 +80,41 @@ DEFS: dict[str, Node] = {
         externalId1=opt(STR),
         externalId2=opt(STR),
     ),
-    "enteredBy": obj(id=INT, till=opt(ref("till")), store=opt(ref("store"))),
+    "enteredBy": obj(
+        id=INT,
+        till=opt(ref("till")),
+        store=opt(ref("store")),
+        user=opt(obj(username=opt(STR))),  # seed 004's schema-complete samples
+    ),
     "entityInformation": obj(entityType=STR, entityId=INT),
+    # null members: seed 000's tier samples (L1597-L1710)
     "triggeringActivity": obj(
         name=STR,
-        identifiers=opt(arr(ref("keyValue"))),
-        enteredBy=opt(obj(id=INT)),
-        entityInformation=opt(ref("entityInformation")),
-        additionalAttributes=opt(arr(ref("keyValue"))),
-        enteredAt=opt(NUM),
+        identifiers=opt(nullable(arr(ref("keyValue")))),
+        enteredBy=opt(nullable(ref("enteredBy"))),
+        entityInformation=opt(nullable(ref("entityInformation"))),
+        additionalAttributes=opt(nullable(arr(ref("keyValue")))),
+        # epoch ms; seed 000 L592 (participating-program sample) sends the enteredBy object
+        enteredAt=opt(either(NUM, ref("enteredBy"))),
     ),
     "tier": obj(tierNumber=INT, tierName=STR),
     "loyaltyProgramDetails": obj(
         id=INT,
         name=STR,
-        isDefault=opt(BOOL),
+        isDefault=opt(nullable(BOOL)),
         pointsToCurrencyRatio=opt(NUM),
-        tiers=opt(arr(ref("tier"))),
+        tiers=opt(nullable(arr(ref("tier")))),
     ),
 }
+
+
+# Uses of customerIdentifiers whose samples carry `identifiers: [{}]` in channel accounts
+# (seed 005's group members) lift these: required per use, not globally.
+EMPTY_ACCOUNT_IDENTIFIERS = tuple(
+    f"{ch}.accounts.identifiers.{member}"
+    for ch in CHANNELS
+    for member in ("identifierType", "identifierValue")
+)
 
 
 # ---- builders ------------------------------------------------------------------------

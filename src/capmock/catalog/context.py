@@ -23,6 +23,7 @@ class Options:
     enrich: bool = True  # identifier enrichment: instore mobile/email/externalId, accounts
     tz_millis: bool = False  # timezone standardisation: `…InMillis` companions
     locale: str = "en_IN"
+    fields: str = "typical"  # all | typical | required (catalog.shape)
 
 
 @dataclass

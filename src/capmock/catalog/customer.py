@@ -12,7 +12,7 @@ from typing import Any
 
 from capmock.catalog.common import current_tier, customer_identifiers, entered_by
 from capmock.catalog.context import Ctx, Facts
-from capmock.catalog.fields import ANY, INT, NUM, STR, arr, enum, obj, opt, ref
+from capmock.catalog.fields import ANY, INT, NUM, STR, arr, either, enum, obj, opt, ref
 from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "customer"
@@ -20,7 +20,7 @@ DOMAIN = "customer"
 # ---- customerAdded / customerUpdated -------------------------------------------------
 
 CUSTOMER_ADDED = obj(
-    loyaltyType=enum("LOYALTY", "NON_LOYALTY"),
+    loyaltyType=enum("LOYALTY", "NON_LOYALTY", lower=True),  # "loyalty": seed 000 L168
     source=STR,
     firstName=opt(STR),
     lastName=opt(STR),
@@ -30,7 +30,11 @@ CUSTOMER_ADDED = obj(
 )
 
 UPDATED_FIELD = obj(fieldName=STR, previousValue=opt(ANY), currentValue=opt(ANY))
-CUSTOMER_UPDATED = CUSTOMER_ADDED.extend(updatedFields=arr(UPDATED_FIELD))
+CUSTOMER_UPDATED = CUSTOMER_ADDED.extend(
+    updatedFields=arr(UPDATED_FIELD),
+    # seed 000's table (L73) types it String (the source channel); its sample, an object
+    enteredBy=either(ref("enteredBy"), STR),
+)
 
 
 def _profile(ctx: Ctx, f: Facts) -> dict[str, Any]:

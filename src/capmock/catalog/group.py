@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from capmock.catalog.common import customer_identifiers, entered_by, program_details
+from capmock.catalog.common import (
+    EMPTY_ACCOUNT_IDENTIFIERS,
+    customer_identifiers,
+    entered_by,
+    program_details,
+)
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, obj, ref
 from capmock.catalog.registry import EventDef, reads
@@ -33,7 +38,8 @@ DEFS: dict[str, Node] = {
         firstName=STR,
         lastName=STR,
         role=STR,
-        customerIdentifiers=ref("customerIdentifiers"),
+        # seed 005's group samples (L254…L1164) carry `identifiers: [{}]`
+        customerIdentifiers=ref("customerIdentifiers", optional=EMPTY_ACCOUNT_IDENTIFIERS),
     ),
 }
 

@@ -28,7 +28,8 @@ def whole(x: float) -> int | float:
 
 POINTS_EXPIRED = obj(
     customerIdentifiers=ref("customerIdentifiers"),
-    triggeringActivity=obj(),  # sent empty: the expiry job has no triggering activity
+    # sent empty (seed 000 L769): the expiry job has no triggering activity, no name
+    triggeringActivity=ref("triggeringActivity", optional=("name",)),
     loyaltyProgramId=INT,
     pointsExpired=NUM,
 )

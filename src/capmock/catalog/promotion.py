@@ -17,7 +17,20 @@ from zoneinfo import ZoneInfo
 
 from capmock.catalog.common import customer_identifiers, triggering_activity
 from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_date
-from capmock.catalog.fields import DATE, INT, MILLIS, STR, Obj, arr, enum, obj, opt, ref, req
+from capmock.catalog.fields import (
+    DATE,
+    INT,
+    MILLIS,
+    STR,
+    Obj,
+    arr,
+    either,
+    enum,
+    obj,
+    opt,
+    ref,
+    req,
+)
 from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "promotion"
@@ -66,7 +79,7 @@ PROMOTION_META = obj(
     sourceType=STR,
     description=STR,
     customFields=_custom_fields,
-    linkedEventId=STR,
+    linkedEventId=either(STR, INT),  # seed 001's table types it Integer; samples, strings
     linkedEventName=STR,
     linkedTargetGroupVsTargetRuleIdMap=opt(obj()),
     createdOn=MILLIS,

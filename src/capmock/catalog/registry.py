@@ -59,6 +59,8 @@ class EventDef:
     description: str = ""
     ref: Ref | str | None = None
     loyalty_event_id: bool = True
+    # envelope fields (of schemas.PER_EVENT) this event's documented samples lack
+    envelope_optional: tuple[str, ...] = ()
     facts: frozenset[str] = field(default=frozenset(), compare=False)  # what build reads
 
     def __post_init__(self) -> None:

@@ -40,11 +40,13 @@ DOMAIN = "request"
 
 # ---- requestUpdated ------------------------------------------------------------------
 
+# The PII-deletion sample (seed 000 L2276) sends the request fields beside `data` and no
+# refId: only updatedFields is in every documented sample's data.
 REQUEST_UPDATED = obj(
-    requestType=STR,
-    requestBaseType=STR,
-    requestTrackingId=INT,
-    status=STR,
+    requestType=opt(STR),
+    requestBaseType=opt(STR),
+    requestTrackingId=opt(INT),
+    status=opt(STR),
     comments=opt(STR),
     updatedAt=opt(MILLIS),
     updatedBy=opt(obj(user=opt(obj(username=STR)), id=INT)),
@@ -307,6 +309,7 @@ EVENTS: list[EventDef] = [
         "A request (a transaction to add, a customer's PII deletion…) was approved or rejected.",
         ref=lambda data: data["requestTrackingId"],
         loyalty_event_id=False,
+        envelope_optional=("refId",),
     ),
     EventDef(
         "requestWorkflowEvent",

@@ -56,7 +56,7 @@ _BILL: dict[str, Any] = {
     "enteredAt": INT,
     "transactionId": INT,
     "deliveryStatus": opt(enum(*DELIVERY_STATUSES)),
-    "billType": enum(*BILL_TYPES),
+    "billType": enum(*BILL_TYPES, lower=True),  # "regular": seed 004's table (L17)
     "lineItemCount": INT,
     "discount": NUM,
     "grossAmount": opt(NUM),

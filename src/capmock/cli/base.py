@@ -37,3 +37,18 @@ def emit_json(obj: Any, *, pretty: bool) -> None:
 @click.version_option(package_name="capmock")
 def main() -> None:
     """Mock Capillary loyalty events: generate, validate, plan, deliver, check."""
+
+
+def variations_option(func: F) -> F:
+    """``--variations RATE``: documented shape variants of payloads at that rate (a share:
+    ``0.1`` or ``10%``, as the soak's setting)."""
+    from capmock.cli.params import PERCENTAGE
+
+    return click.option(
+        "--variations",
+        type=PERCENTAGE,
+        default=0.0,
+        show_default=True,
+        metavar="RATE",
+        help="Rate (0-1) of Capillary's documented shape variants (docs/variations.md).",
+    )(func)

@@ -14,7 +14,8 @@ import click
 from capmock import bundled, catalog
 from capmock.bundled import summary as first_sentence
 from capmock.catalog.context import Options
-from capmock.cli.base import boundary, emit_json, main
+from capmock.catalog.shape import FIELDS
+from capmock.cli.base import boundary, emit_json, main, variations_option
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
 from capmock.generator import Generator
@@ -63,6 +64,14 @@ def events_cmd(as_json: bool) -> None:
 )
 @click.option("--locale", default="en_IN", show_default=True, help="Faker locale, e.g. id_ID.")
 @click.option("--count", type=click.IntRange(min=1), default=1, help="N payloads as JSON Lines.")
+@click.option(
+    "--fields",
+    type=click.Choice(FIELDS),
+    default="typical",
+    show_default=True,
+    help="all: every documented optional member; required: only what is always sent.",
+)
+@variations_option
 @boundary
 def generate_cmd(
     event: str,
@@ -73,11 +82,14 @@ def generate_cmd(
     tz_millis: bool,
     locale: str,
     count: int,
+    fields: str,
+    variations: float,
 ) -> None:
     """Print a realistic payload of EVENT (JSON, or JSON Lines with --count)."""
     catalog.get(event)
+    options = Options(enrich, tz_millis, locale, fields)
     gen = Generator(
-        seed, org_id=org_id, options=Options(enrich, tz_millis, locale), envelope=Envelope(style)
+        seed, org_id=org_id, options=options, envelope=Envelope(style), variations=variations
     )
     if count == 1:
         emit_json(gen.one(event), pretty=True)
@@ -236,6 +248,7 @@ def budget_hint() -> Iterator[None]:
 @click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
 @max_events_option
 @fresh_ids_option
+@variations_option
 @boundary
 def plan_cmd(
     scenario: str,
@@ -244,6 +257,7 @@ def plan_cmd(
     show_state: bool,
     max_events: int,
     fresh_ids: bool,
+    variations: float,
 ) -> None:
     """Print the events SCENARIO produces as JSON Lines, without sending anything.
 
@@ -256,7 +270,8 @@ def plan_cmd(
 
     seed = pick_seed(seed, fresh_ids)
     with budget_hint():
-        player = Player(load(scenario, seed=seed, envelope=envelope, max_events=max_events))
+        loaded = load(scenario, seed=seed, envelope=envelope, max_events=max_events)
+        player = Player(loaded, variations=variations)
         out = sys.stdout.buffer
         for payload in player.payloads():
             if not show_state:

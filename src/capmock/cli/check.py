@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, variations_option
 from capmock.cli.delivery import report_flags, write_reports
 from capmock.cli.params import POSITIVE_DURATION, delivery_flags, pop_settings
 from capmock.contract.suite import CHECKS
@@ -77,6 +77,7 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
 )
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON on stdout.")
 @click.option("--quiet", is_flag=True, help="Only the failures and the verdict.")
+@variations_option
 @report_flags
 @delivery_flags
 @boundary
@@ -94,6 +95,7 @@ def check_cmd(
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
+    variations: float,
     **kwargs: Any,
 ) -> None:
     """Run the standard contract suite against TARGET: acceptance, idempotency, order
@@ -127,6 +129,7 @@ def check_cmd(
             events=subscribed,
             only=tuple(c for c in CHECKS if c in checks),
             on_case=(lambda case: click.echo(case.describe())) if live else None,
+            variations=variations,
         )
         if live:
             click.echo(

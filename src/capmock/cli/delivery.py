@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, variations_option
 from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
 from capmock.cli.params import HEADER, delivery_flags, pop_settings
 from capmock.delivery.health import TargetHealth
@@ -257,6 +257,7 @@ def interrupted(stopped: Interrupted, target: str | None, as_json: bool) -> None
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @max_events_option
 @fresh_ids_option
+@variations_option
 @report_flags
 @delivery_flags
 @boundary
@@ -277,6 +278,7 @@ def run_cmd(
     summary_md: str | None,
     max_events: int,
     fresh_ids: bool,
+    variations: float,
     **kwargs: Any,
 ) -> None:
     """Play SCENARIO (default: all-events) and deliver its events like Capillary does.
@@ -308,6 +310,7 @@ def run_cmd(
                     state=state,
                     state_headers=state_header,
                     headers_from=headers_from,
+                    variations=variations,
                 )
     except Interrupted as stopped:
         progress.close()

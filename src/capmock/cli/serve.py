@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from capmock.cli.base import boundary, main
+from capmock.cli.base import boundary, main, variations_option
 from capmock.errors import UsageError
 
 
@@ -58,6 +58,7 @@ from capmock.errors import UsageError
 @click.option(
     "--threads", type=click.IntRange(4, 256), default=16, show_default=True, help="Request threads."
 )
+@variations_option
 @boundary
 def serve_cmd(
     port: int,
@@ -70,6 +71,7 @@ def serve_cmd(
     allow_target: tuple[str, ...],
     sink_memory: int,
     threads: int,
+    variations: float,
 ) -> None:
     """Everything Capillary would be for a consumer, locally: open the page it prints."""
     from capmock.delivery.sender import check_target
@@ -92,6 +94,7 @@ def serve_cmd(
         allow_targets=allow_target,
         max_sink_bytes=sink_memory * 1024 * 1024,
         threads=threads,
+        variations=variations,
     )
     try:
         server, app = make_server(config)

@@ -22,6 +22,7 @@ from capmock.contract.suite import (
 )
 from capmock.delivery.secrets import redact_url
 from capmock.envelope import unwrap
+from capmock.variations import VARIANTS, OtherEnvelope, Variant
 
 UNKNOWN_EVENT = "capmockUnknownEvent"
 SHOWN = 15
@@ -97,6 +98,7 @@ def tolerant_reader(suite: Suite) -> list[Case]:
                 "(in data)\n" + _lines(bad)))
         else:
             cases.append(Case(name, group, message=f"{len(base)} event types answered 2xx"))
+    cases += variant_cases(suite, base)
     sample = next((p for p in suite.acceptance_payloads() if unwrap(p)[0] == "customerAdded"),
                   None) or suite.acceptance_payloads()[0]
     sent = suite.send([_renamed(with_unknown_name(sample), "unknown")])
@@ -110,6 +112,40 @@ def tolerant_reader(suite: Suite) -> list[Case]:
         cases.append(failed(name, group, f"'{UNKNOWN_EVENT}' got {sent.answer(o)}",
                             "an unknown eventName must not get a 5xx: Capillary retries it"))
     return cases
+
+
+def variant_cases(suite: Suite, base: list[dict[str, Any]]) -> list[Case]:
+    """One case per documented shape variant (capmock.variations): every accepted event in
+    that shape, under a fresh eventId; the case names the variant the consumer refused."""
+    rng = random.Random(f"{suite.salt}:variants")
+    cases = []
+    for v in VARIANTS:
+        name, group = f"tolerant-reader[{v.name}]", "tolerant-reader"
+        # a variant of the other envelope's shape (eventType) is sent in that envelope
+        varied = _shaped(v, base, rng) or _shaped(v, _shaped(OtherEnvelope(), base, rng), rng)
+        if not varied:
+            cases.append(Case(name, group, "skipped", "no accepted event has this shape"))
+            continue
+        bad = suite.send(varied, suite.config.options.connections, vary=False).problems()
+        if bad:
+            cases.append(failed(
+                name, group,
+                f"variant '{v.name}': {len(bad)} of {len(varied)} events refused: {bad[0]}",
+                f"{v.summary} (the docs show it: {v.seen}; see docs/variations.md)\n"
+                + _lines(bad)))
+        else:
+            cases.append(Case(name, group, message=f"{len(varied)} events answered 2xx"))
+    return cases
+
+
+def _shaped(v: Variant, payloads: list[dict[str, Any]], rng: random.Random) -> list[Any]:
+    """The payloads ``v`` changes, changed, each under a fresh eventId."""
+    out = []
+    for payload in payloads:
+        shaped = copy.deepcopy(payload)
+        if v.apply(shaped, rng):
+            out.append(_renamed(shaped, v.name))
+    return out
 
 
 # ---- state: idempotency, order, retries, concurrency ---------------------------------------

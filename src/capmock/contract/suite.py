@@ -10,6 +10,7 @@ one, the checks that need state judge the status codes alone and say so.
 
 from __future__ import annotations
 
+import copy
 import random
 import time
 import uuid
@@ -29,6 +30,7 @@ from capmock.delivery import DeliveryOptions, Faults, Planned, Policy, Summary, 
 from capmock.delivery.types import Attempt, EventOutcome
 from capmock.envelope import Envelope
 from capmock.generator import Generator
+from capmock.variations import maybe
 
 CHECKS = (
     "acceptance", "idempotency", "order-tolerance", "tolerant-reader", "retry-safety",
@@ -61,6 +63,7 @@ class SuiteConfig:
     clock: Clock = time.monotonic
     sleep: Sleep = time.sleep
     on_case: Callable[[Case], None] | None = None
+    variations: float = 0.0  # every send in documented shape variants at this rate
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Suite:
         self.sets = 0
         self._catalog: list[dict[str, Any]] | None = None
         self._accepted: Sent | None = None
+        self.vary = maybe(config.variations, config.seed)
 
     @property
     def state(self) -> StateEndpoint | None:
@@ -157,11 +161,15 @@ class Suite:
     # -- sending ------------------------------------------------------------------------------
 
     def send(
-        self, payloads: list[dict[str, Any]], connections: int = 1, *, retry: bool = False
+        self, payloads: list[dict[str, Any]], connections: int = 1, *, retry: bool = False,
+        vary: bool = True,
     ) -> Sent:
         """Deliver ``payloads`` in this order (no faults) over ``connections``; with
-        ``retry``, under the retrying policy, else under the options' (default: none)."""
+        ``retry``, under the retrying policy, else under the options' (default: none).
+        With ``config.variations`` (and ``vary``) each is sent in shape variants."""
         attempts: dict[int, list[Attempt]] = {}
+        if vary and self.vary is not None:
+            payloads = [self.vary(copy.deepcopy(p)) for p in payloads]
         options = replace(self.config.options, connections=connections, faults=Faults())
         if retry:
             options = replace(options, policy=self.config.retrying)

@@ -23,6 +23,7 @@ from capmock.scenario.state import customer_state
 from capmock.scenario.steps import HANDLERS, Rejected, Session
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
+from capmock.variations import maybe
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 class Player:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, *, variations: float = 0.0) -> None:
         self.scenario = scenario
+        self.vary = maybe(variations, scenario.seed)  # documented shape variants
         org_raw = scenario.doc.get("org") or {}
         opts = scenario.options
         self.options = Options(
@@ -287,7 +289,8 @@ class Player:
                 emission.envelope, env.prefix_event_type, env.consumer_group_id, env.trace
             )
         self.emitted += 1
-        return wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+        payload = wrap(defn, data, ctx, env, event_ids(ctx, defn, data))
+        return payload if self.vary is None else self.vary(payload)
 
     def fallback_customer(self) -> Customer:
         if not hasattr(self, "_fallback"):

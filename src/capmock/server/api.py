@@ -62,6 +62,14 @@ def seed_of(body: dict[str, Any]) -> int | None:
     return seed
 
 
+def variations_of(body: dict[str, Any]) -> float | None:
+    """The ``variations`` rate of a request (None: the server's ``--variations``)."""
+    rate = field(body, "variations", (int, float))
+    if rate is not None and not 0 <= rate <= 1:
+        raise UsageError("variations: a rate from 0 to 1")
+    return None if rate is None else float(rate)
+
+
 def style_of(body: dict[str, Any], name: str = "style", default: str | None = "flat") -> Any:
     style = field(body, name, str, default)
     if style is not None and style not in STYLES:
@@ -102,7 +110,7 @@ def generate() -> Response:
     if not name:
         raise UsageError("event: the catalog name of an event, e.g. transactionAdded")
     catalog.get(name)
-    payload = hub().worlds.generate(name, style_of(body), seed_of(body))
+    payload = hub().worlds.generate(name, style_of(body), seed_of(body), variations_of(body))
     return jsonify({"payload": payload, "problems": problems_of(payload)})
 
 
@@ -151,7 +159,7 @@ def deliver_event() -> tuple[Response, int]:
         if not name:
             raise UsageError("send a payload, or the name of an event to generate")
         catalog.get(name)
-        payload = hub().worlds.generate(name, style_of(body), seed_of(body))
+        payload = hub().worlds.generate(name, style_of(body), seed_of(body), variations_of(body))
     flags = flags_from_json(body.get("options"))
     run = hub().fire_event(payload, field(body, "target", str), flags)
     return jsonify({"run": run.to_dict(), "problems": problems_of(payload)}), 202
@@ -165,7 +173,7 @@ def run_scenario() -> tuple[Response, int]:
         raise UsageError("scenario: the name of a bundled or uploaded scenario")
     flags = flags_from_json(body.get("options"))
     run = hub().fire_scenario(name, field(body, "target", str), flags, seed_of(body),
-                              style_of(body, "envelope", None))
+                              style_of(body, "envelope", None), variations_of(body))
     return accepted(run)
 
 

@@ -54,6 +54,7 @@ class ServeConfig:
     max_sink_bytes: int = 64 * 1024 * 1024  # of requests all sinks keep together
     token_ttl: int = 1800
     threads: int = 16
+    variations: float = 0.0  # default rate of documented shape variants (page and API)
 
 
 def self_host(host: str) -> str:
@@ -129,7 +130,7 @@ class Hub:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.port = config.port
-        self.worlds = WorldRegistry(config.seed)
+        self.worlds = WorldRegistry(config.seed, config.variations)
         budget = Budget(config.max_events, config.check_seconds, config.check_memory_mb)
         self.scenarios = Scenarios(config.max_upload_bytes, budget, config.max_checks)
         self.sinks = SinkRegistry(config.max_sink_latency, config.max_sink_bytes)
@@ -180,13 +181,15 @@ class Hub:
         return entry
 
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
-                      seed: int | None = None, envelope: str | None = None) -> RunInfo:
+                      seed: int | None = None, envelope: str | None = None,
+                      variations: float | None = None) -> RunInfo:
         entry = self.entry(name)
         scenario = self.scenarios.load(entry, seed, envelope, self.config.max_events)
         self.scenarios.ensure_checked(entry, seed, envelope)
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
-        player = Player(scenario)
+        rate = self.config.variations if variations is None else variations
+        player = Player(scenario, variations=rate)
         src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
         events = locked_events(src, player)  # the player stops past the budget too
         return self.log.start("scenario", entry.name, url, options, events)
@@ -194,7 +197,7 @@ class Hub:
     def _preload(self, entry: Entry) -> None:
         """Play the start-up scenario into the model (nothing is sent)."""
         try:
-            player = Player(load(entry.path))
+            player = Player(load(entry.path), variations=self.config.variations)
             src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
             for _ in locked_events(src, player):
                 pass

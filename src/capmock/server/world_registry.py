@@ -122,10 +122,11 @@ class Found:
 class WorldRegistry:
     """Sources by key (a scenario's name, or ``generator``), newest last."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, variations: float = 0.0) -> None:
         self._lock = threading.Lock()
         self._sources: dict[str, Source] = {}
         self._seed = seed
+        self.variations = variations
         self.generator_source()
 
     def generator_source(self) -> Source:
@@ -133,18 +134,23 @@ class WorldRegistry:
             src = self._sources.get(GENERATOR_KEY)
             if src is None:
                 src = Source(GENERATOR_KEY, "single events (no ledger)",
-                             generator=Generator(self._seed))
+                             generator=Generator(self._seed, variations=self.variations))
                 self._sources[GENERATOR_KEY] = src
             return src
 
-    def generate(self, event: str, style: str, seed: int | None = None) -> dict[str, Any]:
-        """One payload: from the persistent generator, or a fresh seeded one (kept too)."""
+    def generate(self, event: str, style: str, seed: int | None = None,
+                 variations: float | None = None) -> dict[str, Any]:
+        """One payload: from the persistent generator, or a fresh seeded one (kept too);
+        ``variations`` other than the server's makes a fresh one too."""
+        if variations is not None and variations != self.variations:
+            return Generator(seed, envelope=Envelope(style), variations=variations).one(event)
         if seed is None:
             src = self.generator_source()
             with src.lock:
                 assert src.generator is not None
                 return src.generator.one(event, style=style)
-        gen = Generator(seed, options=Options(), envelope=Envelope(style))
+        gen = Generator(seed, options=Options(), envelope=Envelope(style),
+                        variations=self.variations)
         src = Source(f"generator-seed-{seed}", f"single events (seed {seed})", generator=gen)
         with src.lock:
             payload = gen.one(event)

@@ -90,6 +90,7 @@ class SoakOptions:
     journal_keep: int = 3
     templates: int = 16  # journeys rendered per mix scenario, stamped per customer
     interleave: int = 0  # active customers per process; 0: 4 x connections
+    variations: float = 0.0  # rate of documented shape variants (capmock.variations)
 
     def __post_init__(self) -> None:
         units.within("target", _check_target, self.target)
@@ -330,5 +331,7 @@ SOAK_SETTINGS: dict[str, Setting] = {
         Setting("templates", units.count, "N", "Model plays per mix scenario "
                 "(journey variety)."),
         Setting("interleave", units.count, "N", "Customers in flight at once per process."),
+        Setting("variations", units.probability, "RATE", "Rate (0-1) of Capillary's "
+                "documented shape variants (docs/variations.md)."),
     )
 }

@@ -151,14 +151,14 @@ class Mix:
 
 def build_mix(
     entries: tuple[MixEntry, ...], *, seed: int, count: int = 16, envelope: str | None = None,
-    validate: bool = True,
+    validate: bool = True, variations: float = 0.0,
 ) -> Mix:
     """Play every scenario ``count`` times and compile the plays (a few ms each)."""
     groups, cumulative, total = [], [], 0.0
     for index, entry in enumerate(entries):
         scenario = load(entry.scenario, envelope=envelope)
         plays = [compile_journey(p, scenario.name, scenario_locale(scenario))
-                 for p in play(scenario, derive(seed, 0x5CE, index), count)]
+                 for p in play(scenario, derive(seed, 0x5CE, index), count, variations)]
         plays = [t for t in plays if t.events]
         if not plays:
             raise UsageError(f"mix: scenario '{entry.scenario}' emits no events")
@@ -177,8 +177,11 @@ def scenario_locale(scenario: Scenario) -> str:
     return str((scenario.doc.get("org") or {}).get("locale", "en_IN"))
 
 
-def play(scenario: Scenario, seed: int, count: int) -> Iterator[list[dict[str, Any]]]:
-    """``count`` plays of ``scenario``, each crowd shrunk to one customer: one journey each."""
+def play(
+    scenario: Scenario, seed: int, count: int, variations: float = 0.0
+) -> Iterator[list[dict[str, Any]]]:
+    """``count`` plays of ``scenario``, each crowd shrunk to one customer: one journey each
+    (with documented shape variants at the rate ``variations``)."""
     from capmock.scenario.player import Player
 
     for crowd in (scenario.doc.get("customers") or {}).values():
@@ -186,7 +189,7 @@ def play(scenario: Scenario, seed: int, count: int) -> Iterator[list[dict[str, A
             crowd["crowd"] = 1
     for i in range(count):
         scenario.seed = derive(seed, i) & 0x7FFFFFFF
-        yield list(Player(scenario).payloads())
+        yield list(Player(scenario, variations=variations).payloads())
 
 
 def compile_journey(payloads: list[dict[str, Any]], scenario: str, locale: str) -> JourneyTemplate:

@@ -108,6 +108,8 @@
     const status = $("#validation");
     try {
       const body = { event: $("#event-name").value, style: $("#event-style").value };
+      const variations = $("#event-variations").value.trim();
+      if (variations) body.variations = Number(variations);
       const res = await api("POST", "/api/generate", body);
       $("#payload").value = JSON.stringify(res.payload, null, 2);
       showProblems(res.problems);
@@ -212,6 +214,8 @@
         const body = { scenario: $("#scenario-name").value, target, options };
         const seed = $("#scenario-seed").value.trim();
         if (seed) body.seed = Number(seed);
+        const variations = $("#scenario-variations").value.trim();
+        if (variations) body.variations = Number(variations);
         if ($("#scenario-envelope").value) body.envelope = $("#scenario-envelope").value;
         res = await api("POST", "/api/runs", body);
       }
