@@ -37,3 +37,17 @@ def emit_json(obj: Any, *, pretty: bool) -> None:
 @click.version_option(package_name="capmock")
 def main() -> None:
     """Mock Capillary loyalty events: generate, validate, plan, deliver, check."""
+
+
+def vendor_option(func: F) -> F:
+    """``--vendor capillary|voucherify``: whose webhook shape the events take (one declaration
+    shared by every command that renders events)."""
+    from capmock.vendor import DEFAULT, VENDORS
+
+    return click.option(
+        "--vendor",
+        type=click.Choice(VENDORS),
+        default=DEFAULT,
+        show_default=True,
+        help="Render the journey as this platform's webhooks (docs/vendors.md).",
+    )(func)

@@ -10,7 +10,7 @@ import click
 
 from capmock import catalog
 from capmock.catalog.context import Options
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
 from capmock.generator import Generator
@@ -148,11 +148,13 @@ def schemas_group() -> None:
 
 
 def schema_documents() -> dict[str, Any]:
-    """Every file of schemas/: the catalog's documents and the scenario format's."""
+    """Every file of schemas/: the catalog's documents, the scenario format's and the other
+    vendors' (schemas/voucherify/)."""
     from capmock.scenario.format_schema import scenario_schema
     from capmock.schemas import documents
+    from capmock.vendor import schema_documents as vendor_documents
 
-    return documents(extra={"scenario.json": scenario_schema()})
+    return documents(extra={"scenario.json": scenario_schema(), **vendor_documents()})
 
 
 @schemas_group.command("export")
@@ -187,8 +189,11 @@ def schemas_check(directory: Path) -> None:
 @click.option("--seed", type=int, help="Override the scenario's seed.")
 @click.option("--envelope", type=click.Choice(STYLES), help="Override the scenario's envelope.")
 @click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
+@vendor_option
 @boundary
-def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: bool) -> None:
+def plan_cmd(
+    scenario: str, seed: int | None, envelope: str | None, show_state: bool, vendor: str
+) -> None:
     """Print the events SCENARIO produces as JSON Lines, without sending anything.
 
     Each line is the exact body `capmock run` would POST for that event."""
@@ -196,14 +201,19 @@ def plan_cmd(scenario: str, seed: int | None, envelope: str | None, show_state: 
     from capmock.scenario import load
     from capmock.scenario.player import Player
     from capmock.scenario.state import snapshot
+    from capmock.vendor import skipped_note
 
-    player = Player(load(scenario, seed=seed, envelope=envelope))
+    player = Player(load(scenario, seed=seed, envelope=envelope, vendor=vendor))
     out = sys.stdout.buffer
     for payload in player.payloads():
         if not show_state:
             out.write(dumps(payload) + b"\n")
     if show_state:
         emit_json(snapshot(player), pretty=True)
+    note = skipped_note(player.vendor.skipped, vendor) if player.vendor else None
+    if note:
+        out.flush()
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("scenarios")

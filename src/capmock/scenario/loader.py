@@ -16,6 +16,7 @@ from capmock.model.fake import LOCALES, Fake
 from capmock.scenario import spec
 from capmock.scenario.validate import check, duration_ms
 from capmock.scenario.yamlload import Located, load_file, mark_of
+from capmock.vendor import check_vendor
 
 # The bundled scenarios: the checkout's scenarios/ folder, or $CAPMOCK_SCENARIOS (the
 # Docker image sets it; an installed wheel has no scenarios/ of its own).
@@ -35,6 +36,7 @@ class Scenario:
     start_ms: int
     envelope: str
     options: dict[str, Any] = field(default_factory=dict)
+    vendor: str = "capillary"  # whose webhook shape it is rendered in (capmock.vendor)
 
     @property
     def steps(self) -> list[Any]:
@@ -121,7 +123,10 @@ def parse_start(value: Any, doc: Any, path: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def load(name: str, *, seed: int | None = None, envelope: str | None = None) -> Scenario:
+def load(
+    name: str, *, seed: int | None = None, envelope: str | None = None, vendor: str | None = None
+) -> Scenario:
+    vendor = check_vendor(vendor)
     path = resolve_path(name)
     doc = _with_includes(path)
     check(doc, str(path))
@@ -153,6 +158,7 @@ def load(name: str, *, seed: int | None = None, envelope: str | None = None) -> 
         start_ms=parse_start(doc.get("start", DEFAULT_START), doc, str(path)),
         envelope=style,
         options=options,
+        vendor=vendor,
     )
 
 

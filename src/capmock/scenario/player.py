@@ -22,6 +22,7 @@ from capmock.scenario.loader import Scenario, build_org
 from capmock.scenario.steps import HANDLERS, Rejected
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
+from capmock.vendor import renderer
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class Player:
         self._ctx: Ctx | None = None  # one rendering context, re-aimed at each emission
         self.step_expect: tuple[Any, str] | None = None  # the step whose events render now
         self._ops: dict[int, Op] = {}  # id(step) -> the step, read (see scenario.compiled)
+        # Another vendor's rendering of the emissions (None: Capillary's, render() below)
+        self.vendor = renderer(scenario.vendor, scenario.seed, self.world)
         self._declare_customers()
 
     def _declare_customers(self) -> None:
@@ -105,9 +108,13 @@ class Player:
         return self.run(self.scenario.steps, None)  # not `yield from`: one layer less
 
     def payloads(self) -> Iterator[dict[str, Any]]:
+        vendor = self.vendor
         for emission in self.emissions():
             if isinstance(emission, Emission):
-                yield self.render(emission)
+                if vendor is None:
+                    yield self.render(emission)
+                else:  # Capillary's rendering still runs: the same draws, the same journey
+                    yield from vendor.render(emission, self.render(emission))
 
     def items(self) -> Iterator[Rendered | Checkpoint]:
         """Payloads with their steps' expectations, and the `check:` points between them."""
@@ -116,7 +123,11 @@ class Player:
                 yield emission
                 continue
             expect, where = self.step_expect or (None, "")
-            yield Rendered(self.render(emission), expect, where)
+            if self.vendor is None:
+                yield Rendered(self.render(emission), expect, where)
+            else:
+                for payload in self.vendor.render(emission, self.render(emission)):
+                    yield Rendered(payload, expect, where)
 
     def run(self, steps: list[Any], each: Customer | None) -> Iterator[Emission | Checkpoint]:
         """Run ``steps``; acts and ``choose`` are done here, not in generators of their own,

@@ -1,0 +1,263 @@
+"""Render the model's emissions as Voucherify loyalty-card transactions (seed 002).
+
+Each points-moving Capillary emission becomes one ``voucher.loyalty_card.transaction.created``
+webhook; the balance after it is the model's (the emission's ``current`` fact), the points
+are the signed move. Everything else is skipped and counted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from capmock.model.world import Emission
+from capmock.vendor.voucherify import objects
+from capmock.vendor.voucherify.envelope import wrap
+from capmock.vendor.voucherify.ids import VoucherifyIds, iso_ms
+
+# Capillary event -> Voucherify transaction type (pointsIssued and manualPointsAdjustment
+# are decided by their facts: a purchase's points are an accrual, an award an addition).
+TYPES = {
+    "pointsIssued": "POINTS_ACCRUAL",
+    "promisedToCurrentPointsConversion": "POINTS_ACCRUAL",
+    "pointsRedeemed": "POINTS_REDEMPTION",
+    "issuedPointsReversed": "POINTS_REFUND",
+    "redeemedPointsReversed": "POINTS_REFUND",
+    "pointsExpired": "POINTS_EXPIRATION",
+    "pointsTransferredInitiated": "POINTS_TRANSFER_OUT",
+    "pointsTransferredReceived": "POINTS_TRANSFER_IN",
+    "manualPointsAdjustment": "POINTS_ADDITION",
+}
+# Types whose facts state the points taken as a positive number
+NEGATIVE = ("POINTS_REDEMPTION", "POINTS_EXPIRATION", "POINTS_TRANSFER_OUT", "POINTS_REFUND")
+
+
+@dataclass
+class Card:
+    """A customer's loyalty card in one program (Voucherify's voucher of type LOYALTY_CARD)."""
+
+    id: str
+    code: str
+    customer_id: int
+    program_id: int
+    created_ms: int
+    redeemed_quantity: int = 0
+    redeemed_points: float = 0.0
+
+
+def number(x: float) -> int | float:
+    """Points as JSON: an integer when whole (as Voucherify's are), else the model's value."""
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+class VoucherifyRenderer:
+    def __init__(self, seed: int, world: Any) -> None:
+        self.ids = VoucherifyIds(seed)
+        self.world = world
+        self.skipped: Counter[str] = Counter()
+        self.cards: dict[tuple[int, int], Card] = {}
+        self.bills: dict[str, dict[str, Any]] = {}  # bill number -> order facts
+        self.accruals: dict[str, str] = {}  # bill number -> vtx id of its accrual
+        self.redemptions: dict[str, tuple[str, str]] = {}  # redemption id -> (vtx, r_ id)
+        self.transfer_out: str | None = None  # vtx id of the last TRANSFER_OUT
+        self.seq = 0
+        self.start_ms = world.now_ms
+
+    # ---- the entry point -------------------------------------------------------------
+    def render(self, emission: Emission, capillary: dict[str, Any]) -> list[dict[str, Any]]:
+        event, facts = emission.event, emission.facts
+        if emission.customer is not None and event == "customerAdded":
+            self.card(emission)
+        if event == "transactionAdded" and facts.get("bill_type") != "RETURN":
+            self.bills[str(facts.get("bill_number"))] = {**facts, "at_ms": emission.at_ms}
+        kind = self.kind(emission)
+        if kind is None:
+            self.skipped[event] += 1
+            return []
+        tx_type, points = kind
+        return [self.payload(emission, tx_type, points)]
+
+    def kind(self, emission: Emission) -> tuple[str, float] | None:
+        """(transaction type, signed points moved) or None: no Voucherify counterpart."""
+        event, facts = emission.event, emission.facts
+        tx_type = TYPES.get(event)
+        if tx_type is None or emission.customer is None or "current" not in facts:
+            return None
+        points = float(facts.get("points") or 0.0)
+        if event == "pointsIssued":
+            points -= float(facts.get("promised") or 0.0)  # promised points are not usable yet
+            if not _from_bill(facts):
+                tx_type = "POINTS_ADDITION"
+        elif event == "manualPointsAdjustment":
+            points = float(facts.get("delta", points))
+            tx_type = "POINTS_ADDITION" if points >= 0 else "POINTS_REMOVAL"
+        elif event == "redeemedPointsReversed":
+            points -= float(facts.get("expired") or 0.0)  # expired lots do not come back
+        elif tx_type in NEGATIVE:
+            points = -points
+        if abs(points) < 1e-9:
+            return None  # nothing moved: Voucherify records no transaction
+        return tx_type, points
+
+    # ---- cards -----------------------------------------------------------------------
+    def card(self, emission: Emission) -> Card:
+        assert emission.customer is not None and emission.program is not None
+        key = (emission.customer.customer_id, emission.program.id)
+        card = self.cards.get(key)
+        if card is None:
+            card = self.cards[key] = Card(
+                self.ids.make("v", *key), self.ids.code(*key), key[0], key[1], emission.at_ms
+            )
+        return card
+
+    def counterpart_card(self, emission: Emission) -> Card:
+        other = emission.facts["counterpart"]
+        return self.card(Emission(emission.event, other, emission.program, {}, emission.at_ms))
+
+    # ---- the payload -----------------------------------------------------------------
+    def payload(self, emission: Emission, tx_type: str, points: float) -> dict[str, Any]:
+        self.seq += 1
+        card = self.card(emission)
+        facts = emission.facts
+        vtx = self.ids.make("vtx", self.seq)
+        created = iso_ms(emission.at_ms)
+        balance = objects.balance(card.id, points, facts)
+        details: dict[str, Any] = {"balance": balance}
+        data: dict[str, Any] = dict.fromkeys(objects.DATA_KEYS)
+        related: str | None = None
+        source, reason = "Automation", None
+        if tx_type == "POINTS_ACCRUAL" and _from_bill(facts):
+            related = self.order_part(emission, data, details, "customer.order.paid", vtx)
+        elif tx_type == "POINTS_REFUND" and emission.event == "issuedPointsReversed":
+            related = self.order_part(emission, data, details, "customer.order.canceled", None)
+        elif tx_type == "POINTS_REDEMPTION":
+            related = None
+            rid = self.ids.make("r", self.seq)
+            self.redemptions[str(facts.get("redemption_id"))] = (vtx, rid)
+            card.redeemed_quantity += 1
+            card.redeemed_points += -points
+            data["redemption"] = objects.redemption(rid, card, -points, self.cust(card), created)
+            details["redemption"] = {"id": rid}
+            source = "API"
+        elif emission.event == "redeemedPointsReversed":
+            related, rid = self.redemptions.get(str(facts.get("redemption_id")), (None, None))
+            rid = rid or self.ids.make("r", "unknown", facts.get("redemption_id"))
+            rrid = self.ids.make("rr", self.seq)
+            card.redeemed_points -= points
+            data["redemption"] = objects.redemption(rid, card, points, self.cust(card), created)
+            data["rollback"] = objects.rollback(rrid, rid, points, self.cust(card), created)
+            details["rollback"] = {"id": rrid}
+            details["redemption"] = {"id": rid}
+            source = "API"
+        elif tx_type == "POINTS_TRANSFER_OUT":
+            other = self.counterpart_card(emission)
+            data["destination_voucher"] = objects.voucher_ref(
+                other, self.campaign_id(other), self.cust(other)
+            )
+            details["destination_voucher"] = {"id": other.id, "code": other.code}
+            self.transfer_out, source = vtx, "API"
+        elif tx_type == "POINTS_TRANSFER_IN":
+            other = self.counterpart_card(emission)
+            data["source_voucher"] = objects.voucher_ref(
+                other, self.campaign_id(other), self.cust(other)
+            )
+            details["source_voucher"] = {"id": other.id, "code": other.code}
+            related, source = self.transfer_out, "API"
+        elif tx_type in ("POINTS_ADDITION", "POINTS_REMOVAL"):
+            source, reason = "API", _reason(facts)
+        data["transaction"] = {
+            "id": vtx,
+            "source_id": None,
+            "voucher_id": card.id,
+            "campaign_id": self.campaign_id(card),
+            "source": source,
+            "reason": reason,
+            "type": tx_type,
+            "details": details,
+            "related_transaction_id": related,
+            "created_at": created,
+        }
+        self.common(emission, card, data, balance, created)
+        if data["earning_rule"] is not None:  # the tier the points were earned in
+            data["loyalty_tier"] = data["holder_loyalty_tier"]
+        return wrap(self.ids.make("event", self.seq), created, data)
+
+    def cust(self, card: Card) -> str:
+        return self.ids.make("cust", card.customer_id)
+
+    def campaign_id(self, card: Card) -> str:
+        return self.ids.make("camp", card.program_id)
+
+    def common(
+        self,
+        emission: Emission,
+        card: Card,
+        data: dict[str, Any],
+        balance: dict[str, Any],
+        created: str,
+    ) -> None:
+        assert emission.customer is not None and emission.program is not None
+        program, customer = emission.program, emission.customer
+        camp = self.campaign_id(card)
+        account = self.world.account(customer, program)
+        data["voucher"] = objects.voucher(
+            card, camp, program, balance, account, emission.at_ms, created, self.ids
+        )
+        data["campaign"] = objects.campaign(camp, program, self.start_ms)
+        data["holder"] = objects.holder(self.ids.make("cust", customer.customer_id), customer)
+        data["holder_loyalty_tier"] = objects.tier(self.ids, camp, customer, program, card)
+        data["balance"] = objects.balance_top(balance)
+
+    def order_part(
+        self,
+        emission: Emission,
+        data: dict[str, Any],
+        details: dict[str, Any],
+        event_type: str,
+        accrual_vtx: str | None,
+    ) -> str | None:
+        """The order, its customer event and (for an accrual) the earning rule."""
+        assert emission.customer is not None and emission.program is not None
+        facts = emission.facts
+        bill_number = str(facts.get("bill_number"))
+        bill = self.bills.get(bill_number) or {"bill_number": bill_number, "at_ms": emission.at_ms}
+        cust = self.ids.make("cust", emission.customer.customer_id)
+        order_id = self.ids.make("ord", bill_number)
+        returned = accrual_vtx is None
+        data["order"] = objects.order(self.ids, order_id, cust, bill, returned)
+        evcus = self.ids.make("evcus", bill_number, event_type, self.seq)
+        data["event"] = objects.customer_event(
+            evcus, event_type, cust, max(emission.at_ms - 1, 0), self.ids.make("v", bill_number)
+        )
+        details["order"] = {"id": order_id, "source_id": bill_number}
+        details["event"] = {"id": evcus, "type": event_type}
+        if returned:
+            return self.accruals.get(bill_number)
+        assert accrual_vtx is not None
+        self.accruals[bill_number] = accrual_vtx
+        camp = self.ids.make("camp", emission.program.id)
+        rule = objects.earning_rule(self.ids, camp, emission.program)
+        data["earning_rule"] = rule
+        details["earning_rule"] = {
+            "id": rule["id"],
+            "source": {"banner": rule["parameters"]["banner"]},
+        }
+        return None
+
+
+def _from_bill(facts: dict[str, Any]) -> bool:
+    trigger = facts.get("trigger")
+    return bool(facts.get("bill_number")) and (
+        not isinstance(trigger, tuple) or trigger[0] == "TransactionAdd"
+    )
+
+
+def _reason(facts: dict[str, Any]) -> str | None:
+    trigger = facts.get("trigger")
+    if isinstance(trigger, tuple) and isinstance(trigger[0], str):
+        return trigger[0]
+    reason = facts.get("reason")
+    return str(reason) if reason is not None else None
+
+
+__all__ = ["TYPES", "Card", "VoucherifyRenderer", "iso_ms", "number"]
