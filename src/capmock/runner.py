@@ -99,6 +99,7 @@ def run_scenario(
     on_progress: Callable[[EventOutcome], None] | None = None,
     state: str | None = None,
     state_headers: tuple[str, ...] = (),
+    vendor: str | None = None,
     **hooks: Any,
 ) -> RunResult:
     """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink.
@@ -106,11 +107,13 @@ def run_scenario(
     The scenario's expectations (``expect:``) and ``check:`` steps become ``cases``; checks
     read the consumer's state from ``state`` (a URL template) or the scenario's
     ``consumer.state``."""
-    scenario = load(name, seed=seed, envelope=envelope)
+    scenario = load(name, seed=seed, envelope=envelope, vendor=vendor)
     options, scenario_target = options_for(scenario, dict(flags or {}))
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
     player = Player(scenario)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
+    if scenario.vendor != "capillary":  # journals of Capillary runs stay as they were
+        meta["vendor"] = scenario.vendor
     if chosen:
         endpoint = consumer_state(scenario, chosen, state, state_headers)
         played = play(
@@ -169,7 +172,12 @@ def resume_run(
             f"{journal}: the journal does not say which scenario it ran",
             hint="use `capmock replay` to re-send its events",
         )
-    scenario = load(str(meta["scenario"]), seed=meta.get("seed"), envelope=meta.get("envelope"))
+    scenario = load(
+        str(meta["scenario"]),
+        seed=meta.get("seed"),
+        envelope=meta.get("envelope"),
+        vendor=meta.get("vendor"),
+    )
     if has_checks(scenario.steps):
         raise UsageError(
             f"{journal}: its scenario has check steps, which resume cannot repeat",

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES
@@ -150,11 +150,7 @@ def print_summary(summary: Summary, target: str) -> None:
 
 def print_sink(received: list[Any], columns: int = 3) -> None:
     """What the embedded sink got: counts by event name, in columns."""
-    names: Counter[str] = Counter()
-    for r in received:
-        payload = r.json if isinstance(r.json, dict) else {}
-        attrs = payload.get("attributes") if isinstance(payload.get("attributes"), dict) else {}
-        names[payload.get("eventName") or attrs.get("eventName") or "?"] += 1
+    names: Counter[str] = Counter(r.event_name or "?" for r in received)
     click.echo(f"the embedded sink received {len(received)} requests, {len(names)} event types:")
     cells = [
         f"{count:4d}  {name:<34}"
@@ -207,6 +203,7 @@ def finish(
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @report_flags
 @delivery_flags
+@vendor_option
 @boundary
 def run_cmd(
     scenario: str | None,
@@ -222,6 +219,7 @@ def run_cmd(
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
+    vendor: str,
     **kwargs: Any,
 ) -> None:
     """Play SCENARIO (default: all-events) and deliver its events like Capillary does.
@@ -230,6 +228,7 @@ def run_cmd(
     state, read from `consumer.state` or --state) decide the exit code and the reports."""
     from capmock.contract.results import Report
     from capmock.runner import DEFAULT_SCENARIO, resume_run, run_scenario
+    from capmock.vendor import skipped_note
 
     flags = pop_flags(kwargs)
     progress = Progress(not quiet and not as_json)
@@ -247,9 +246,14 @@ def run_cmd(
                 on_progress=progress,
                 state=state,
                 state_headers=state_header,
+                vendor=vendor,
             )
     finally:
         progress.close()
+    vendored = result.player.vendor if result.player else None
+    note = skipped_note(vendored.skipped, result.player.scenario.vendor) if vendored else None
+    if note and not as_json:
+        click.echo(f"note: {note}", err=True)
     name = Path(result.scenario).stem
     report = Report(
         f"run {name}", result.cases, {"target": result.target, "scenario": result.scenario}

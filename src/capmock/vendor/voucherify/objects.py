@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from capmock.model.entities import Customer, Program
+from capmock.vendor.voucherify.card import Card
 from capmock.vendor.voucherify.ids import VoucherifyIds, day, iso_ms
-
-if TYPE_CHECKING:
-    from capmock.vendor.voucherify.render import Card
 
 DATA_KEYS = (
     "transaction", "voucher", "campaign", "holder", "holder_loyalty_tier", "balance", "order",

@@ -7,11 +7,11 @@ are the signed move. Everything else is skipped and counted."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from capmock.model.world import Emission
 from capmock.vendor.voucherify import objects
+from capmock.vendor.voucherify.card import Card
 from capmock.vendor.voucherify.envelope import wrap
 from capmock.vendor.voucherify.ids import VoucherifyIds, iso_ms
 
@@ -31,23 +31,6 @@ TYPES = {
 # Types whose facts state the points taken as a positive number
 NEGATIVE = ("POINTS_REDEMPTION", "POINTS_EXPIRATION", "POINTS_TRANSFER_OUT", "POINTS_REFUND")
 
-
-@dataclass
-class Card:
-    """A customer's loyalty card in one program (Voucherify's voucher of type LOYALTY_CARD)."""
-
-    id: str
-    code: str
-    customer_id: int
-    program_id: int
-    created_ms: int
-    redeemed_quantity: int = 0
-    redeemed_points: float = 0.0
-
-
-def number(x: float) -> int | float:
-    """Points as JSON: an integer when whole (as Voucherify's are), else the model's value."""
-    return int(x) if float(x).is_integer() else round(x, 2)
 
 
 class VoucherifyRenderer:
@@ -260,4 +243,4 @@ def _reason(facts: dict[str, Any]) -> str | None:
     return str(reason) if reason is not None else None
 
 
-__all__ = ["TYPES", "Card", "VoucherifyRenderer", "iso_ms", "number"]
+__all__ = ["TYPES", "VoucherifyRenderer"]
