@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.cli.delivery import delivery_flags, pop_flags, report_flags, write_reports
 from capmock.contract.suite import CHECKS
 from capmock.envelope import STYLES
@@ -76,10 +76,12 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
 @click.option("--quiet", is_flag=True, help="Only the failures and the verdict.")
 @report_flags
 @delivery_flags
+@vendor_option
 @boundary
 def check_cmd(
     target: str,
     envelope: str,
+    vendor: str,
     seed: int,
     events: str | None,
     only: str | None,
@@ -104,7 +106,8 @@ def check_cmd(
     from capmock.delivery.parse import duration
 
     options, retrying = suite_options(pop_flags(kwargs))
-    subscribed = _names(events, catalog.names(), "event")
+    known = catalog.names() if vendor == "capillary" else [vendor_event_type()]
+    subscribed = _names(events, known, "event")
     checks = _names(only, CHECKS, "check") or frozenset(CHECKS)
     live = not (quiet or as_json)
     with serving(target) as url:
@@ -115,6 +118,7 @@ def check_cmd(
             retrying=retrying,
             state=endpoint,
             envelope=envelope,
+            vendor=vendor,
             seed=seed,
             within=duration(within, "--within"),
             events=subscribed,
@@ -133,6 +137,12 @@ def check_cmd(
     else:
         _verdict(report, details=not quiet)
     sys.exit(0 if report.ok else 1)
+
+
+def vendor_event_type() -> str:
+    from capmock.vendor.voucherify import EVENT_TYPE
+
+    return EVENT_TYPE
 
 
 def _verdict(report: Any, details: bool) -> None:

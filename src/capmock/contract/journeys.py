@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from capmock.envelope import unwrap
+from capmock.envelope import event_id_of, unwrap
 from capmock.scenario.loader import Scenario, parse_start
 from capmock.scenario.player import Player
 from capmock.scenario.validate import check
@@ -75,11 +75,12 @@ RECORD_KEYS = ("transactionId", "billNumber", "redemptionBillNumber", "redemptio
                "loyaltyEventId")
 
 
-def scenario(name: str, *, seed: int, envelope: str) -> Scenario:
+def scenario(name: str, *, seed: int, envelope: str, vendor: str = "capillary") -> Scenario:
     path = f"<capmock check: {name}>"
     doc = load_text(ORG + JOURNEYS[name], path)
     check(doc, path)
-    return Scenario(path, doc, name, "", seed, parse_start(doc["start"], doc, path), envelope)
+    start = parse_start(doc["start"], doc, path)
+    return Scenario(path, doc, name, "", seed, start, envelope, vendor=vendor)
 
 
 @dataclass(frozen=True)
@@ -87,24 +88,28 @@ class Journey:
     name: str
     payloads: list[dict[str, Any]]
     identities: dict[Any, str]  # value as played -> placeholder, e.g. 134686036 -> <customerId 1>
-    customers: list[int]  # customer ids as played, in order of appearance
+    customers: list[Any]  # customer ids (another vendor's: holder ids) as played, in order
 
     @classmethod
-    def play(cls, name: str, *, seed: int, envelope: str) -> Journey:
-        player = Player(scenario(name, seed=seed, envelope=envelope))
+    def play(cls, name: str, *, seed: int, envelope: str, vendor: str = "capillary") -> Journey:
+        player = Player(scenario(name, seed=seed, envelope=envelope, vendor=vendor))
         payloads = list(player.payloads())
         identities: dict[Any, str] = {}
-        customers = list(player.world.states)
+        customers: list[Any] = list(player.world.states)
         for i, cid in enumerate(customers, 1):
             c = player.world.states[cid].customer
             for kind, value in (("customerId", c.customer_id), ("mobile", c.mobile),
                                 ("email", c.email), ("externalId", c.external_id)):
                 identities.setdefault(value, f"<{kind} {i}>")
+            for kind, value in player.vendor.identities(cid) if player.vendor else ():
+                identities.setdefault(value, f"<{kind} {i}>")
         for key in RECORD_KEYS:
             for value in _values(payloads, key):
                 identities.setdefault(value, f"<{key} {len(identities)}>")
         for i, payload in enumerate(payloads):
-            identities[payload["eventId"]] = f"<eventId {i}>"
+            identities[event_id_of(payload)] = f"<eventId {i}>"
+        if player.vendor:  # the consumer knows the holders by their own ids
+            customers = [dict(player.vendor.identities(cid))["holder"] for cid in customers]
         return cls(name, payloads, identities, customers)
 
     def instance(self, index: int, salt: int) -> CustomerSet:
@@ -121,6 +126,9 @@ class Journey:
                 new[placeholder] = _event_id(str(value), tag)
             elif kind == "mobile":
                 new[placeholder] = str(value)[:2] + _shaped(str(value)[2:], rng)
+            elif kind in ("holder", "card"):  # cust_…, v_…: the prefix stays
+                prefix, _, rest = str(value).partition("_")
+                new[placeholder] = f"{prefix}_{_shaped(rest, rng)}"
             else:
                 new[placeholder] = _shaped(value, rng)
         forward = {old: new[ph] for old, ph in self.identities.items()}
@@ -134,7 +142,7 @@ class Journey:
 class CustomerSet:
     label: str
     payloads: list[dict[str, Any]]
-    customer_ids: list[int]
+    customer_ids: list[Any]
     back: Table
 
     def normalise(self, doc: Any) -> Any:
@@ -216,8 +224,12 @@ def _shaped(value: Any, rng: random.Random) -> Any:
     return "".join(out)
 
 
-def customer_of(payload: dict[str, Any]) -> int | None:
+def customer_of(payload: dict[str, Any]) -> int | str | None:
+    """The customer an event is about: customerId, or another vendor's holder id."""
     _, _, data = unwrap(payload)
+    holder = data.get("holder") if isinstance(data, dict) else None
+    if isinstance(holder, dict) and isinstance(holder.get("id"), str):
+        return str(holder["id"])
     idents = data.get("customerIdentifiers") if isinstance(data, dict) else None
     value = idents.get("customerId") if isinstance(idents, dict) else None
     return value if isinstance(value, int) else None

@@ -217,7 +217,7 @@ def order(
         {
             "id": ids.make("ordli", number, i),
             "object": "order_item",
-            "source_id": f"{number}-{i + 1}",
+            "source_id": f"sku-{i + 1}",
             "related_object": "product",
             "quantity": 1,
             "amount": share,

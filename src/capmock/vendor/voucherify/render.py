@@ -165,6 +165,14 @@ class VoucherifyRenderer:
             data["loyalty_tier"] = data["holder_loyalty_tier"]
         return wrap(self.ids.make("event", self.seq), created, data)
 
+    def identities(self, customer_id: int) -> list[tuple[str, str]]:
+        """(kind, value) of what identifies a customer in these webhooks: holder, cards."""
+        out = [("holder", self.ids.make("cust", customer_id))]
+        for card in self.cards.values():
+            if card.customer_id == customer_id:
+                out += [("card", card.id), ("code", card.code)]
+        return out
+
     def cust(self, card: Card) -> str:
         return self.ids.make("cust", card.customer_id)
 
