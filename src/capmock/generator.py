@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from capmock import catalog
-from capmock.catalog.context import Ctx, Facts, Ids, Options
+from capmock.catalog.context import Ctx, Facts, Options
 from capmock.envelope import Envelope, check_style, event_ids, wrap
 from capmock.model.entities import Customer, Program, Store, Tier
-from capmock.model.factory import make_customer, make_org
-from capmock.model.fake import Fake
+from capmock.model.factory import OrgSpec, make_world, new_customer
 
 DEFAULT_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the clock when a seed is given
 
@@ -38,14 +37,11 @@ class Generator:
         self.options = options or Options()
         self.envelope = envelope or Envelope()
         check_style(self.envelope.style)
-        self.fake = Fake(self.seed, self.options.locale)
-        self.org = make_org(self.fake, org_id=org_id)
-        self.ids = Ids(self.fake)
-        self.customers = [
-            make_customer(self.fake, self.ids.next("customer"), self.org) for _ in range(customers)
-        ]
         if start_ms is None:
             start_ms = DEFAULT_START_MS if seed is not None else int(time.time() * 1000)
+        world = make_world(self.seed, self.options.locale, OrgSpec(org_id=org_id), start_ms)
+        self.fake, self.org, self.ids = world.fake, world.org, world.ids
+        self.customers = [new_customer(world) for _ in range(customers)]
         self.now_ms = start_ms
         program, c, s = self.org.default_program, self.customers[0], self.org.stores[0]
         # one context, re-aimed at each event's customer, store and instant (see context())

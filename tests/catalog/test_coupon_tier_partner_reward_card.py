@@ -254,7 +254,8 @@ def test_external_partner_link_uses_the_facts() -> None:
         "expiry": "2026-06-29",
     }
     for event in ("partnerProgramLinked", "partnerProgramUpdated"):
-        _, body = render(event, {**facts, "update_type": "UPGRADE"})
+        more = {"update_type": "UPGRADE"} if event == "partnerProgramUpdated" else {}
+        _, body = render(event, {**facts, **more})
         assert (body["partnerProgramId"], body["partnerProgramName"]) == (25, "Demo-p1")
         assert body["partnerProgramType"] == "EXTERNAL"
         assert body["customerPartnerProgramDetails"] == {

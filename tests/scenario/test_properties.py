@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from replay import check_balances
 
 from capmock.errors import Rejected
-from capmock.model import ops
+from capmock.model import schedule, tiers
 from capmock.scenario import load
 from capmock.scenario.player import Player
 from capmock.scenario.steps import HANDLERS
@@ -69,7 +69,7 @@ def apply(player: Player, op: str, who: str, value: Any, bills: dict, redemption
     c = player.named.get(who)
     try:
         if op == "wait":
-            return list(ops.advance(player.world, value * 86_400_000))
+            return list(schedule.advance(player.world, value * 86_400_000))
         if op == "transact" or op == "promised":
             emissions, bill = HANDLERS["transact"](
                 player, c, {"amount": round(value, 2), "promised": op == "promised"}
@@ -119,7 +119,7 @@ def test_random_journeys_keep_invariants(tmp_path: Path, seq: list, seed: int) -
         acc.check()
         assert acc.lifetime >= acc.current >= 0
         assert acc.current == final.get(state.customer.customer_id, 0.0)
-        deserved = ops.deserved_tier(program, acc.lifetime)
+        deserved = tiers.deserved_tier(program, acc.lifetime)
         assert state.customer.tiers[program.id] == deserved
 
 

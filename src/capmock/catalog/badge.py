@@ -14,7 +14,7 @@ from capmock.catalog.common import DEFS as COMMON_DEFS
 from capmock.catalog.common import customer_identifiers
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, MILLIS, STR, Node, Obj, arr, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "badge"
 
@@ -81,6 +81,7 @@ def earn_constraints(ctx: Ctx, count: int | None) -> list[dict[str, Any]]:
     return out
 
 
+@reads("badge_id constraints earn_count earn_id earned_on issued_id")
 def build_badge_earned(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A badge was issued to (earned by) the customer.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import STR, arr, nullable, obj
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "card"
 
@@ -62,6 +62,10 @@ def _transition(ctx: Ctx, before: str | None, after: str | None) -> tuple[str, s
     return str(before), str(after)
 
 
+@reads(
+    "card_number current_status custom_fields extended_fields previous_custom_fields",
+    "previous_extended_fields previous_status reason requested_by",
+)
 def build_card_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 

@@ -30,7 +30,7 @@ from capmock.catalog.fields import (
     ref,
     req,
 )
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "cart_promotion"
 
@@ -115,6 +115,7 @@ def _offset_ms(zone: str, quarter: int) -> int:
 # ---- builders --------------------------------------------------------------------------
 
 
+@reads("issue_id issue_ms promotion_id")
 def build_cart_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A cart promotion issued to a customer. Facts (all optional): promotion_id (ObjectId
     string); issue_id; issue_ms (issue time, epoch ms; default just before the event)."""
@@ -127,6 +128,7 @@ def build_cart_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     }
 
 
+@reads("earn_id earned_ms issue_id issue_ms promotion_id")
 def build_cart_earned(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer met a cart promotion's criteria and earned it. Facts: promotion_id;
     issue_id, issue_ms (the issual earned against; default days earlier); earn_id;
@@ -148,6 +150,7 @@ def build_cart_earned(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return body
 
 
+@reads("earn_id promotion_id")
 def build_cart_revoked(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """An earned cart promotion revoked. Facts: promotion_id; earn_id (the revoked earn)."""
     return {
@@ -185,6 +188,10 @@ def _applied_entry(pid: str, discount: float, kind: str, **more: Any) -> dict[st
     }
 
 
+@reads(
+    "added_by bill_number discount earn_id line_items promotion_id redeemed_ms",
+    "redemption_type",
+)
 def build_cart_redeemed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A cart promotion redeemed on a transaction. Facts: promotion_id; earn_id (the earn
     redeemed); redemption_type (CART: one cart-level discount, or LINEITEM: discounts on

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from capmock.catalog.common import customer_identifiers
 from capmock.catalog.context import DAY_MS, Ctx, Facts
 from capmock.catalog.fields import INT, MILLIS, NUM, STR, Node, arr, obj, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "coupon"
 
@@ -123,6 +123,10 @@ def _coupon_ids(ctx: Ctx, count: int, first: int | None) -> list[int]:
     return [first + i for i in range(count)]
 
 
+@reads(
+    "added_by client_handling_type code codes count coupon_id discount_code discount_type",
+    "discount_value expiry issual_type series_id series_name series_type",
+)
 def build_coupon_issue(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -192,6 +196,10 @@ def _bill(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return {"bill_id": ctx.ids.next("transaction"), "number": f"BILL-{ctx.fake.digits(8)}"}
 
 
+@reads(
+    "added_by bill_id bill_number client_handling_type code coupon_id discount_code",
+    "discount_type discount_value expiry redemption_id series_id series_name series_type",
+)
 def build_coupon_redeem(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 

@@ -16,7 +16,7 @@ from typing import Any
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import BOOL, DATE, INT, NUM, STR, arr, obj, opt, ref, req
 from capmock.catalog.points import activity, balances, bill_trigger, head
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "currency"
 
@@ -183,6 +183,7 @@ def _issued_entry(ctx: Ctx, c: dict[str, Any], i: int) -> dict[str, Any]:
     }
 
 
+@reads("bill_id bill_number currencies trigger")
 def build_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Alternate currencies issued (on a transaction, a target completed, a promotion…).
 
@@ -221,6 +222,7 @@ def _reversed_entry(ctx: Ctx, c: dict[str, Any], i: int) -> dict[str, Any]:
     }
 
 
+@reads("bill_id bill_number currencies trigger")
 def build_reversed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Alternate currencies issued on a bill taken back (return bill).
 

@@ -13,7 +13,7 @@ from typing import Any
 from capmock.catalog.common import current_tier, customer_identifiers, entered_by
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import ANY, INT, NUM, STR, arr, enum, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "customer"
 
@@ -46,6 +46,7 @@ def _profile(ctx: Ctx, f: Facts) -> dict[str, Any]:
     }
 
 
+@reads("entered_at first_name last_name loyalty_type source")
 def build_customer_added(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer registered.
 
@@ -56,6 +57,7 @@ def build_customer_added(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _profile(ctx, f)
 
 
+@reads("changes entered_at first_name last_name loyalty_type source")
 def build_customer_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer's profile changed (name, status, custom/extended fields).
 
@@ -106,6 +108,7 @@ def _merge_summary(ctx: Ctx, f: Facts) -> dict[str, Any]:
     }
 
 
+@reads("current entered_by_id lifetime promised tier victim_id")
 def build_customer_merge(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The victim customer was merged into the survivor (the context customer).
 

@@ -13,7 +13,7 @@ from typing import Any
 from capmock.catalog.common import customer_identifiers, entity_information, uuid5
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import DATE, INT, STR, Node, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "partner"
 
@@ -113,6 +113,7 @@ PARTNER_UPDATED = _partner.extend(
 PARTNER_DELINKED = _partner.extend(partnerProgramType=STR)
 
 
+@reads("expiry membership_id partner_id partner_name partner_tier partner_type")
 def build_partner_linked(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -127,6 +128,7 @@ def build_partner_linked(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return body
 
 
+@reads("expiry membership_id partner_id partner_name partner_tier partner_type update_type")
 def build_partner_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional): as for partnerProgramLinked, plus
 
@@ -141,6 +143,7 @@ def build_partner_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return body
 
 
+@reads("partner_id partner_name partner_type")
 def build_partner_delinked(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional): ``partner_id``, ``partner_name``, ``partner_type``."""
     return head(ctx, f)
@@ -151,6 +154,7 @@ def build_partner_delinked(ctx: Ctx, f: Facts) -> dict[str, Any]:
 SUPPLEMENTARY_REMINDER = _partner.extend(scheduledExpiryDate=DATE)
 
 
+@reads("expiry partner_id partner_name partner_type")
 def build_supplementary_reminder(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 

@@ -17,7 +17,7 @@ from typing import Any
 from capmock.catalog.common import customer_base, program_details, triggering_activity
 from capmock.catalog.context import DAY_MS, Ctx, Facts
 from capmock.catalog.fields import BOOL, DATE, INT, NUM, STR, Node, arr, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "points"
 
@@ -221,6 +221,10 @@ def _default_promos(ctx: Ctx) -> list[Any]:
     return [ctx.rng.randint(1, 10) * 10] if ctx.rng.random() < 0.3 else []
 
 
+@reads(
+    "behavioral bill_id bill_number current expiry lifetime points promised promotional",
+    "regular trigger",
+)
 def build_points_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Points issued on a transaction or a behavioural event.
 
@@ -277,6 +281,10 @@ def _bill_number(ctx: Ctx) -> str:
     return "".join(ctx.rng.choices(string.ascii_uppercase, k=2)) + ctx.fake.digits(7)
 
 
+@reads(
+    "bill_id current group lifetime notes points programs redemption_bill_number",
+    "redemption_id summary_id trigger",
+)
 def build_points_redeemed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Points redeemed (own program, or a group program from participating programs).
 
@@ -332,6 +340,7 @@ REDEEMED_POINTS_REVERSED = obj(
 )
 
 
+@reads("current expired lifetime points redemption_id summary_id trigger")
 def build_redeemed_points_reversed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A redemption reversed: points go back to the customer (minus any since expired).
 
@@ -378,6 +387,7 @@ ISSUED_POINTS_REVERSED = BALANCE_HEAD.extend(
 )
 
 
+@reads("bill_id bill_number current lifetime points promised promotional regular trigger")
 def build_issued_points_reversed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Points issued on a bill taken back (return bill).
 

@@ -15,7 +15,7 @@ from capmock.catalog.common import customer_base, customer_identifiers, uuid5
 from capmock.catalog.context import DAY_MS, Ctx, Facts
 from capmock.catalog.fields import DATE, INT, NUM, STR, arr, obj, ref, req
 from capmock.catalog.points import DOMAIN, balances, earning_programs, head
-from capmock.catalog.registry import REQUEST_ID, EventDef
+from capmock.catalog.registry import REQUEST_ID, EventDef, reads
 from capmock.model.entities import Customer
 
 
@@ -34,6 +34,7 @@ POINTS_EXPIRED = obj(
 )
 
 
+@reads("points")
 def build_points_expired(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Points expired (the expiry job).
 
@@ -67,6 +68,7 @@ POINTS_EXPIRY_REMINDER = obj(
 )
 
 
+@reads("expiry points")
 def build_points_expiry_reminder(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Reminder that points will expire on a date.
 
@@ -116,6 +118,7 @@ def _expiry_update(ctx: Ctx, item: dict[str, Any], new: str) -> dict[str, Any]:
     }
 
 
+@reads("new_expiry updates")
 def build_single_points_expiry_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Expiry dates of individual points allocations changed (e.g. extended).
 
@@ -154,6 +157,7 @@ PROMISED_TO_CURRENT = obj(
 )
 
 
+@reads("bill_number current earned_at event_log_id lifetime points source")
 def build_promised_to_current(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Promised (pending) points became current points.
 
@@ -237,6 +241,7 @@ def _transferred(ctx: Ctx, f: Facts) -> float:
     return float(f["points"] if f.get("points") is not None else ctx.rng.randint(1, 20) * 10)
 
 
+@reads("counterpart current lifetime points programs")
 def build_transfer_initiated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The customer sent points to another customer (the sender's side).
 
@@ -256,6 +261,7 @@ def build_transfer_initiated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     }
 
 
+@reads("counterpart points")
 def build_transfer_received(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The customer received points from another customer (the receiver's side).
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from capmock.catalog.common import customer_identifiers, triggering_activity
 from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_date
 from capmock.catalog.fields import DATE, INT, MILLIS, STR, Obj, arr, enum, obj, opt, ref, req
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "promotion"
 
@@ -301,6 +301,11 @@ def _meta(ctx: Ctx, f: Facts, *, updated: bool) -> dict[str, Any]:
     return body
 
 
+@reads(
+    "created_on custom_fields description end external_id linked_event linked_event_id name",
+    "offer_type program_id promotion_id promotion_type source_type start status target_rules",
+    "updated_by",
+)
 def build_promotion_created(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A loyalty promotion created (UI or API). Facts (all optional):
 
@@ -314,6 +319,11 @@ def build_promotion_created(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _meta(ctx, f, updated=False)
 
 
+@reads(
+    "created_on custom_fields description end external_id linked_event linked_event_id name",
+    "offer_type program_id promotion_id promotion_type source_type start status target_rules",
+    "updated_by",
+)
 def build_promotion_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A loyalty promotion's metadata updated: the facts of promotionCreated; ``updatedOn``
     is the event time, ``createdOn`` (fact created_on) earlier."""
@@ -323,6 +333,11 @@ def build_promotion_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
 # ---- promotionIssued / promotionEarned ---------------------------------------------------
 
 
+@reads(
+    "custom_fields description earn_source end expiry issual_id issued_date linked_event",
+    "max_issuals max_redemptions name offer_type program_id promotion_id promotion_type start",
+    "target_rules trigger",
+)
 def build_promotion_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A promotion issued to (customer enrolled in) a LOYALTY / LOYALTY_EARNING promotion.
 
@@ -349,6 +364,11 @@ def build_promotion_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _with_millis(ctx, PROMOTION_ISSUED, customer_tail(ctx, f, body))
 
 
+@reads(
+    "custom_fields description earn_criteria earn_source earned_date earned_id end expiry",
+    "issual_id linked_event max_earns max_points_per_earn max_redemptions name offer_type",
+    "program_id promotion_id promotion_type start target_rules trigger",
+)
 def build_promotion_earned(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer earned an issued promotion (its benefit can now be redeemed).
 
@@ -378,6 +398,11 @@ def build_promotion_earned(ctx: Ctx, f: Facts) -> dict[str, Any]:
 # ---- revokes ---------------------------------------------------------------------------
 
 
+@reads(
+    "custom_fields description end expiry issual_id issued_date linked_event max_issuals",
+    "max_redemptions name offer_type program_id promotion_id promotion_type start",
+    "target_rules trigger",
+)
 def build_revoke_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """An issual revoked. Facts: those of promotionIssued — issual_id is the revoked
     issual (``revokedIssualId``), issued_date its issue date (default a recent day in the
@@ -397,6 +422,11 @@ def build_revoke_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _with_millis(ctx, REVOKE_ISSUED, customer_tail(ctx, f, body))
 
 
+@reads(
+    "custom_fields description earned_date earned_id earned_ids end expiry linked_event max_earns",
+    "max_points_per_earn max_redemptions name offer_type program_id promotion_id",
+    "promotion_type start target_rules trigger",
+)
 def build_revoke_earned(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Earns revoked. Facts: those of promotionEarned — earned_ids (list of revoked earn
     ids; or earned_id for one), earned_date (their earn date, default a recent day in the

@@ -34,7 +34,7 @@ from capmock.catalog.fields import (
     opt,
     ref,
 )
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "request"
 
@@ -72,6 +72,7 @@ COMMENTS = {
 }
 
 
+@reads("base_type pii_request_id previous_status reason request_id status type user_id username")
 def build_request_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A request changed status (PENDING -> APPROVED/REJECTED).
 
@@ -257,6 +258,10 @@ def time_uuid(ctx: Ctx, ms: int) -> str:
     return str(uuid.UUID(fields=(*fields, clock >> 8, clock & 0xFF, ctx.rng.getrandbits(48))))
 
 
+@reads(
+    "badge_id checker_id comment customers label points reason reference_id request_id",
+    "request_type requester_id state status",
+)
 def build_request_workflow_event(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A maker-checker request was raised (AdminTask) or decided by a checker.
 

@@ -30,7 +30,7 @@ from capmock.catalog.fields import (
     opt,
     ref,
 )
-from capmock.catalog.registry import Builder, EventDef
+from capmock.catalog.registry import Builder, EventDef, reads
 
 DOMAIN = "reward"
 
@@ -210,6 +210,10 @@ def reward(ctx: Ctx, f: Facts) -> dict[str, Any]:
 # ---- rewardCreated / rewardUpdated / rewardExpiryReminder ---------------------------------
 
 
+@reads(
+    "conv_ratio description enabled end_ms points priority redemption_type reward_id",
+    "reward_name reward_type series_id start_ms tier vendor_name",
+)
 def build_reward_created(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -225,12 +229,20 @@ def build_reward_created(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return reward(ctx, f)
 
 
+@reads(
+    "conv_ratio description enabled end_ms points priority redemption_type reward_id",
+    "reward_name reward_type series_id start_ms tier vendor_name",
+)
 def build_reward_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts: as for rewardCreated; ``enabled`` defaults to a coin toss (an update often
     disables a reward)."""
     return reward(ctx, {"enabled": ctx.rng.random() < 0.5, **f})
 
 
+@reads(
+    "conv_ratio description enabled end_ms points priority redemption_type reward_id",
+    "reward_name reward_type series_id start_ms tier vendor_name",
+)
 def build_reward_expiry_reminder(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts: as for rewardCreated; ``end_ms`` defaults to within the next week."""
     soon = _seconds(ctx.now_ms + ctx.rng.randint(1, 7) * DAY_MS)
@@ -247,6 +259,10 @@ REWARD_ISSUED = obj(
 )
 
 
+@reads(
+    "code code_expiry_ms end_ms points priority redemption_type reward_id reward_type",
+    "series_id start_ms tier vendor_voucher",
+)
 def build_reward_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -287,6 +303,7 @@ ISSUE_REWARD_FAILURE = obj(
 )
 
 
+@reads("error_code points qty reason request_id reward_id reward_type step")
 def build_issue_reward_failure(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 

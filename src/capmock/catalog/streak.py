@@ -20,7 +20,7 @@ from capmock.catalog.common import DEFS as COMMON_DEFS
 from capmock.catalog.common import customer_identifiers
 from capmock.catalog.context import DAY_MS, Ctx, Facts, utc_datetime
 from capmock.catalog.fields import DATETIME, INT, NUM, STR, Node, Obj, arr, obj, opt, ref, req
-from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef
+from capmock.catalog.registry import REQUEST_ID, REQUEST_UUID, EventDef, reads
 from capmock.catalog.target import NUMSTR, num_str, target_details
 
 DOMAIN = "streak"
@@ -138,6 +138,11 @@ def _build_level(ctx: Ctx, f: Facts, achieved: bool) -> dict[str, Any]:
     }
 
 
+@reads(
+    "achieved_at description event_log_id group_id group_name level levels period_id",
+    "period_name streak_id streak_name streak_value target_id target_name transaction_id",
+    "trigger user_streak_id",
+)
 def build_streak_level_achieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer reached a streak level (trigger TransactionAdd).
 
@@ -150,6 +155,11 @@ def build_streak_level_achieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _build_level(ctx, f, True)
 
 
+@reads(
+    "achieved_at description event_log_id group_id group_name level levels period_id",
+    "period_name streak_id streak_name streak_value target_id target_name transaction_id",
+    "trigger user_streak_id",
+)
 def build_streak_level_unachieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A customer lost a streak level again, e.g. on a return (trigger ReturnBill).
 
@@ -208,6 +218,10 @@ def _build_enrolment(ctx: Ctx, f: Facts, data_key: str, key: str, name: str) -> 
     }
 
 
+@reads(
+    "description end enrolment_id group_id group_name levels period_id period_name start",
+    "streak_id streak_name target_id target_name",
+)
 def build_streak_customer_enrolment(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The customer was enrolled into a streak through the API.
 
@@ -218,6 +232,10 @@ def build_streak_customer_enrolment(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _build_enrolment(ctx, f, "streakEnrolmentData", "ENROL_VIA_API", "enrolmentIntoStreak")
 
 
+@reads(
+    "description end enrolment_id group_id group_name levels period_id period_name start",
+    "streak_id streak_name target_id target_name",
+)
 def build_streak_customer_unenrolment(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The customer was unenrolled from a streak through the API.
 
@@ -285,6 +303,10 @@ def _build_run(ctx: Ctx, f: Facts, data_key: str, extra: dict[str, Any]) -> dict
     }
 
 
+@reads(
+    "description group_id group_name levels period_id period_name start streak_id streak_name",
+    "streak_value target_id target_name",
+)
 def build_streak_start(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A streak (cycle) started for the customer.
 
@@ -298,6 +320,10 @@ def build_streak_start(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _build_run(ctx, f, "streakStartData", extra)
 
 
+@reads(
+    "description end group_id group_name levels period_id period_name streak_id streak_name",
+    "streak_value target_id target_name",
+)
 def build_streak_end(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A streak (cycle) ended; reports the levels the customer achieved in it.
 

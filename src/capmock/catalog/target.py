@@ -21,7 +21,7 @@ from typing import Any
 from capmock.catalog.common import customer_identifiers, entered_by
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, Scalar, arr, obj, opt, ref
-from capmock.catalog.registry import REQUEST_ID, EventDef
+from capmock.catalog.registry import REQUEST_ID, EventDef, reads
 
 DOMAIN = "target"
 
@@ -154,6 +154,10 @@ def _build_target_value(ctx: Ctx, f: Facts, achieve: bool | None) -> dict[str, A
     return body
 
 
+@reads(
+    "after before defined delta event_type_id group_id group_name period_id period_name",
+    "returned target_id target_name transaction_id trigger",
+)
 def build_target_achieved_value_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A purchase (or a return) changed a target's achieved value.
 
@@ -166,6 +170,10 @@ def build_target_achieved_value_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _build_target_value(ctx, f, None)
 
 
+@reads(
+    "after before defined delta event_type_id group_id group_name period_id period_name",
+    "returned target_id target_name transaction_id trigger",
+)
 def build_target_value_achieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """The achieved value reached the defined target value with this event.
 
@@ -260,6 +268,11 @@ def _build_unified(ctx: Ctx, f: Facts, achieve: bool) -> dict[str, Any]:
     }
 
 
+@reads(
+    "after aggregation before combination defined delta event_log_id group_id group_name",
+    "group_size period_id period_name returned target_id target_name targets threshold",
+    "transaction_id trigger",
+)
 def build_unified_targets_achieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A unified target group's condition became true with this transaction.
 
@@ -272,6 +285,11 @@ def build_unified_targets_achieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _build_unified(ctx, f, True)
 
 
+@reads(
+    "after aggregation before combination defined delta event_log_id group_id group_name",
+    "group_size period_id period_name returned target_id target_name targets threshold",
+    "transaction_id trigger",
+)
 def build_unified_targets_unachieved(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A unified target group's condition became false again (e.g. after a return).
 

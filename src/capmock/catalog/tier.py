@@ -13,7 +13,7 @@ from typing import Any
 from capmock.catalog.common import customer_base, program_details, triggering_activity
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import DATE, INT, STR, obj, opt, ref
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 
 DOMAIN = "tier"
 
@@ -98,6 +98,7 @@ TIER_UPGRADED = _base.extend(
 )
 
 
+@reads("expiry from_tier kind notes to_tier trigger")
 def build_tier_upgraded(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -129,6 +130,7 @@ TIER_RENEWED = _base.extend(
 )
 
 
+@reads("expiry from_tier kind notes to_tier trigger")
 def build_tier_renewed(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -160,6 +162,7 @@ TIER_DOWNGRADED = _base.extend(
 )
 
 
+@reads("expiry from_tier to_tier trigger")
 def build_tier_downgraded(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 
@@ -187,6 +190,7 @@ TIER_DOWNGRADE_REMINDER = _base.extend(
 )
 
 
+@reads("downgrade_date expiry from_tier trigger")
 def build_tier_downgrade_reminder(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Facts (all optional):
 

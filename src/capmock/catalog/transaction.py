@@ -24,7 +24,7 @@ from capmock.catalog.common import (
 )
 from capmock.catalog.context import Ctx, Facts
 from capmock.catalog.fields import INT, NUM, STR, Node, Obj, arr, enum, obj, opt, ref, req
-from capmock.catalog.registry import EventDef
+from capmock.catalog.registry import EventDef, reads
 from capmock.model.fake import Fake
 
 DOMAIN = "transaction"
@@ -302,6 +302,11 @@ def bill_body(ctx: Ctx, f: Facts, *, default_type: str = "REGULAR") -> dict[str,
     return body
 
 
+@reads(
+    "amount bill_client_id bill_date bill_number bill_type currency delivery_status discount",
+    "entered_at gross_amount line_items loyalty_type original_bill outlier_status",
+    "transaction_id",
+)
 def build_transaction_added(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A bill (purchase or return) was added for the context customer.
 
@@ -320,6 +325,11 @@ def build_transaction_added(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return bill_body(ctx, f)
 
 
+@reads(
+    "amount bill_client_id bill_date bill_number bill_type currency delivery_status discount",
+    "entered_at gross_amount line_items loyalty_type original_bill outlier_status",
+    "transaction_id",
+)
 def build_transaction_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A bill changed (delivery status, a line item).  Facts: as transactionAdded;
     ``delivery_status`` defaults to DELIVERED.  The store is sent as ``enteredBy.id`` only.
@@ -332,6 +342,11 @@ def build_transaction_updated(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return body
 
 
+@reads(
+    "amount anonymous bill_client_id bill_date bill_number bill_type currency delivery_status",
+    "discount entered_at gross_amount line_items loyalty_type original_bill outlier_status",
+    "transaction_id",
+)
 def build_not_interested_bill(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A bill from a shopper who declined the loyalty program.
 
@@ -345,6 +360,11 @@ def build_not_interested_bill(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return body
 
 
+@reads(
+    "amount bill_client_id bill_date bill_number bill_type currency delivery_status discount",
+    "entered_at gross_amount line_items loyalty_type original_bill outlier_status",
+    "transaction_id",
+)
 def build_retro_bill(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """An older bill added to the customer later (e.g. a claimed receipt).
 
@@ -400,6 +420,7 @@ def _rejection(ctx: Ctx, f: Facts, details_key: str, retrials: int) -> dict[str,
     }
 
 
+@reads("bill_number passed reason_details rejection_reason rejection_type retrial_count")
 def build_transaction_rejected(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A bill was rejected and not recorded.
 
@@ -409,6 +430,10 @@ def build_transaction_rejected(ctx: Ctx, f: Facts) -> dict[str, Any]:
     return _rejection(ctx, f, "rejectionDetails", 0)
 
 
+@reads(
+    "bill_number passed reason_details rejection_reason rejection_type retrial_count",
+    "retrigger_id",
+)
 def build_rejected_retrigger(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """A rejected bill was tried again.
 

@@ -13,6 +13,13 @@ from typing import Any, Generic, TypeVar
 
 from capmock.model.entities import Customer
 from capmock.model.ledger import Account
+from capmock.model.records import (
+    CartPromotion,
+    Coupon,
+    Issual,
+    IssuedReward,
+    PartnerLink,
+)
 
 T = TypeVar("T")
 
@@ -99,14 +106,14 @@ class CustomerState:
         "visits",
     )
 
-    active_promotions: Extra[dict[int, dict[str, Any]]] = Extra()  # promotion id -> issual
-    coupons: Extra[dict[int, dict[str, Any]]] = Extra()  # coupon id -> coupon
-    cart_promotions: Extra[dict[int, dict[str, Any]]] = Extra()
+    active_promotions: Extra[dict[int, Issual]] = Extra()  # promotion id -> issual
+    coupons: Extra[dict[int, Coupon]] = Extra()  # coupon id -> coupon
+    cart_promotions: Extra[dict[int, CartPromotion]] = Extra()  # promotion id -> it
     targets: Extra[dict[str, float]] = Extra()  # target name -> achieved
     streaks: Extra[dict[str, int]] = Extra()  # streak name -> value
     badges: Extra[list[str]] = Extra()
-    rewards: Extra[list[dict[str, Any]]] = Extra()
-    partners: Extra[dict[str, dict[str, Any]]] = Extra()
+    rewards: Extra[list[IssuedReward]] = Extra()
+    partners: Extra[dict[str, PartnerLink]] = Extra()  # partner name -> link
     alternate: Extra[dict[str, float]] = Extra()  # currency name -> balance
 
     def __init__(

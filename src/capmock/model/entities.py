@@ -7,7 +7,6 @@ changes them while a scenario plays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass
@@ -67,6 +66,24 @@ class Customer:
 
 
 @dataclass
+class Target:
+    """A target customers progress towards (org.targets)."""
+
+    name: str
+    value: float = 1.0  # the goal
+    metric: str = "spend"  # or "visits": what a bill adds
+    group: str | None = None  # a group is achieved when all its targets are
+
+
+@dataclass
+class Streak:
+    """A streak of bills with levels (org.streaks)."""
+
+    name: str
+    levels: list[int] = field(default_factory=lambda: [3, 5])
+
+
+@dataclass
 class Org:
     org_id: int
     programs: list[Program]
@@ -74,8 +91,8 @@ class Org:
     locale: str = "en_IN"
     currency: str = "INR"
     timezone: str = "Asia/Kolkata"
-    targets: list[dict[str, Any]] = field(default_factory=list)
-    streaks: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    streaks: list[Streak] = field(default_factory=list)
     event_type_prefix: bool = True
 
     @property

@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from capmock.catalog.context import DAY_MS, Facts, Ids
+from capmock.clock import DAY_MS
+from capmock.ids import Ids
 from capmock.model.customers import Accounts, CustomerState
 from capmock.model.entities import Customer, Org, Program, Store
 from capmock.model.fake import Fake
 from capmock.model.ledger import Account, Taken
+from capmock.model.records import Promotion, Reward
+
+Facts = dict[str, Any]  # what the model decided about an event, by fact name
 
 
 @dataclass(slots=True)
@@ -41,6 +45,7 @@ class Bill:
     kind: str = "regular"
     store: Store | None = None
     facts: Facts = field(default_factory=dict)
+    gross: float = 0.0  # amount + discount as asked (unrounded): what the basket splits
 
 
 @dataclass(slots=True)
@@ -56,7 +61,8 @@ class Redemption:
 
 
 class World:
-    """State plus a clock. Operations live in ``model.ops`` and return emissions."""
+    """State plus a clock. Operations live in the domain modules of ``model`` (points,
+    tiers, transactions, promotions…) and return emissions."""
 
     def __init__(self, fake: Fake, org: Org, start_ms: int) -> None:
         self.fake = fake
@@ -68,12 +74,12 @@ class World:
         # (see ops.advance).
         self.touched: list[CustomerState] = []
         self.due: list[tuple[int, int]] = []
-        self.ids = Ids(fake)
+        self.ids = Ids(fake.rng)
         self.states: dict[int, CustomerState] = {}
         self._programs: list[Program] | None = None  # what _program_ids were read from
         self._program_ids: tuple[int, ...] = ()
-        self.promotions: dict[int, dict[str, Any]] = {}
-        self.rewards: dict[int, dict[str, Any]] = {}
+        self.promotions: dict[int, Promotion] = {}  # the org's, by id (model.promotions)
+        self.rewards: dict[int, Reward] = {}  # the rewards catalog (model.rewards)
 
     # ---- time -----------------------------------------------------------------------
     def tick(self) -> None:

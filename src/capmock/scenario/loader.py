@@ -10,8 +10,9 @@ from typing import Any
 
 from capmock.envelope import STYLES
 from capmock.errors import ScenarioError, did_you_mean
-from capmock.model.entities import Org, Program, Tier
-from capmock.model.factory import make_org, make_program
+from capmock.model import streaks, targets
+from capmock.model.entities import Org
+from capmock.model.factory import DEFAULT_TIERS, OrgSpec, ProgramSpec, make_org
 from capmock.model.fake import LOCALES, Fake
 from capmock.scenario import spec
 from capmock.scenario.validate import check, duration_ms
@@ -165,21 +166,21 @@ def load(
 # ---- the org a scenario declares -------------------------------------------------------
 
 
-def _tiers(raw: Any, doc: Any, path: str) -> list[Tier]:
+def _tiers(raw: Any, doc: Any, path: str) -> tuple[tuple[str, float], ...]:
     tiers = []
     for i, t in enumerate(raw):
         if isinstance(t, str):
             t = {"name": t}
         if not isinstance(t, dict) or "name" not in t:
             raise _error("a tier is {name: Gold, threshold: 1000}", raw, i, path)
-        tiers.append(Tier(i + 1, str(t["name"]), float(t.get("threshold", 0))))
-    thresholds = [t.threshold for t in tiers]
+        tiers.append((str(t["name"]), float(t.get("threshold", 0))))
+    thresholds = [threshold for _, threshold in tiers]
     if thresholds != sorted(thresholds):
         raise _error("tier thresholds must increase", doc, "tiers", path)
-    return tiers
+    return tuple(tiers)
 
 
-def _program(fake: Fake, raw: dict[str, Any], path: str) -> Program:
+def _program(raw: dict[str, Any], path: str) -> ProgramSpec:
     for key in raw:
         if key not in spec.PROGRAM_KEYS:
             raise _error(
@@ -189,26 +190,21 @@ def _program(fake: Fake, raw: dict[str, Any], path: str) -> Program:
                 path,
                 hint=f"did you mean '{did_you_mean(key, spec.PROGRAM_KEYS)}'?",
             )
-    program = make_program(
-        fake,
-        program_id=raw.get("id"),
+    expiry = duration_ms(raw.get("expiry", "365d")) or 365 * 86_400_000
+    ratio = raw.get("points_to_currency_ratio")
+    return ProgramSpec(
+        id=raw.get("id"),
         name=raw.get("name"),
         is_default=bool(raw.get("default", True)),
+        tiers=_tiers(raw["tiers"], raw, path) if "tiers" in raw else DEFAULT_TIERS,
+        points_per_currency=float(raw.get("points_per_currency", 0.01)),
+        points_to_currency_ratio=None if ratio is None else float(ratio),
+        expiry_days=max(1, expiry // 86_400_000),
+        tier_basis=str(raw.get("tier_basis", "lifetime_points")),
+        downgrade_on_return=bool(raw.get("downgrade_on_return", True)),
+        promised_conversion_days=(duration_ms(raw.get("promised_conversion", "14d")) or 0)
+        // 86_400_000,
     )
-    if "tiers" in raw:
-        program.tiers = _tiers(raw["tiers"], raw, path)
-    program.points_per_currency = float(raw.get("points_per_currency", 0.01))
-    program.points_to_currency_ratio = float(
-        raw.get("points_to_currency_ratio", program.points_to_currency_ratio)
-    )
-    expiry = duration_ms(raw.get("expiry", "365d")) or 365 * 86_400_000
-    program.expiry_days = max(1, expiry // 86_400_000)
-    program.tier_basis = str(raw.get("tier_basis", "lifetime_points"))
-    program.downgrade_on_return = bool(raw.get("downgrade_on_return", True))
-    program.promised_conversion_days = (
-        duration_ms(raw.get("promised_conversion", "14d")) or 0
-    ) // 86_400_000
-    return program
 
 
 _NUMBER = (int, float)
@@ -277,18 +273,20 @@ def check_org(raw: Any, path: str, doc: Any) -> None:
             raise _error("streak levels are whole numbers above 0", streak, "levels", path)
 
 
-def build_org(scenario: Scenario, fake: Fake) -> Org:
+def org_spec(scenario: Scenario) -> OrgSpec:
+    """The scenario's ``org:`` block, checked (each problem located in the file)."""
     raw = scenario.doc.get("org") or {}
     path = scenario.path
     check_org(raw, path, scenario.doc)
     locale = str(raw.get("locale", "en_IN"))
     if locale not in LOCALES:
+        guess = did_you_mean(locale, LOCALES)
         raise _error(
             f"unsupported locale '{locale}'",
             raw,
             "locale",
             path,
-            hint=f"did you mean '{did_you_mean(locale, LOCALES)}'?",
+            hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(LOCALES)}",
         )
     for key in raw:
         if key not in spec.ORG_KEYS:
@@ -299,15 +297,17 @@ def build_org(scenario: Scenario, fake: Fake) -> Org:
                 path,
                 hint=f"did you mean '{did_you_mean(key, spec.ORG_KEYS)}'?",
             )
-    org = make_org(fake, org_id=raw.get("id"))
-    if "currency" in raw:
-        org.currency = str(raw["currency"])
-    programs = raw.get("programs")
-    if programs:
-        org.programs = [_program(fake, p, path) for p in programs]
-    else:
-        org.programs = [_program(fake, {}, path)]
-    org.targets = list(raw.get("targets") or [])
-    org.streaks = list(raw.get("streaks") or [])
-    org.event_type_prefix = bool(raw.get("event_type_prefix", True))
-    return org
+    programs = raw.get("programs") or [{}]
+    return OrgSpec(
+        org_id=raw.get("id"),
+        currency=str(raw["currency"]) if "currency" in raw else None,
+        programs=tuple(_program(p, path) for p in programs),
+        targets=tuple(targets.target(t) for t in raw.get("targets") or []),
+        streaks=tuple(streaks.streak(t) for t in raw.get("streaks") or []),
+        event_type_prefix=bool(raw.get("event_type_prefix", True)),
+    )
+
+
+def build_org(scenario: Scenario, fake: Fake) -> Org:
+    """The scenario's org, drawn from ``fake``."""
+    return make_org(fake, org_spec(scenario))

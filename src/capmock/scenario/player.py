@@ -11,15 +11,15 @@ from capmock import catalog
 from capmock.catalog.context import Ctx, Options
 from capmock.envelope import Envelope, event_ids, wrap
 from capmock.errors import CapmockError, ScenarioError
+from capmock.model import schedule
 from capmock.model.entities import Customer
-from capmock.model.factory import make_customer
-from capmock.model.fake import Fake
+from capmock.model.factory import make_world, new_customer
 from capmock.model.ledger import Account
-from capmock.model.world import CustomerState, Emission, World
-from capmock.scenario import steps_extra, steps_more  # noqa: F401 - register handlers
+from capmock.model.world import CustomerState, Emission
 from capmock.scenario.compiled import ACT, CHOOSE, FOR_EACH, REPEAT, WAIT, Op, compile_step
-from capmock.scenario.loader import Scenario, build_org
-from capmock.scenario.steps import HANDLERS, Rejected
+from capmock.scenario.loader import Scenario, org_spec
+from capmock.scenario.state import customer_state
+from capmock.scenario.steps import HANDLERS, Rejected, Session
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
 from capmock.vendor import renderer
@@ -67,9 +67,9 @@ class Player:
             tz_millis=bool(opts.get("tz_millis", False)),
             locale=str(org_raw.get("locale", "en_IN")),
         )
-        self.fake = Fake(scenario.seed, self.options.locale)
-        self.org = build_org(scenario, self.fake)
-        self.world = World(self.fake, self.org, scenario.start_ms)
+        spec = org_spec(scenario)
+        self.world = make_world(scenario.seed, self.options.locale, spec, scenario.start_ms)
+        self.fake, self.org = self.world.fake, self.world.org
         self.envelope = Envelope(
             scenario.envelope,
             prefix_event_type=self.org.event_type_prefix,
@@ -101,7 +101,7 @@ class Player:
             self.named[name] = customer
 
     def new_customer(self) -> Customer:
-        return make_customer(self.fake, self.world.ids.next("customer"), self.org)
+        return new_customer(self.world)
 
     # ---- playing --------------------------------------------------------------------
     def emissions(self) -> Iterator[Emission | Checkpoint]:
@@ -174,9 +174,7 @@ class Player:
             yield self.new_customer()
 
     def world_wait(self, ms: int) -> Iterator[Emission]:
-        from capmock.model import ops
-
-        yield from ops.advance(self.world, ms)
+        yield from schedule.advance(self.world, ms)
 
     def act(self, op: Op, each: Customer | None) -> list[Emission]:
         """Run one handler step; its emissions (none when a rejection was expected)."""
@@ -186,7 +184,8 @@ class Player:
                 customer: Customer | None = each  # the loop's customer, as customer_for
             else:
                 customer = self.customer_for(op.customer, each)
-            emissions, result = HANDLERS[op.action](self, customer, dict(op.call))
+            session: Session = self
+            emissions, result = HANDLERS[op.action](session, customer, dict(op.call))
         except Rejected as refused:
             if op.reject:
                 return []
@@ -227,8 +226,6 @@ class Player:
     def customer_view(self, customer: Customer) -> dict[str, Any]:
         """The model's view of a customer for templates: `plan --state`'s row, plus
         ``points`` and ``tier`` of the default program and ``transactions`` (visits)."""
-        from capmock.scenario.state import customer_state
-
         st = self.world.states.get(customer.customer_id)
         if st is None:  # not met yet: a blank view, without registering the customer
             st = CustomerState(customer, {p.id: Account() for p in self.org.programs})
@@ -271,7 +268,8 @@ class Player:
             raise CapmockError(f"'{name}' has no result yet (the step naming it did not run)")
         value = self.refs[name]
         if kind is not None and not isinstance(value, kind):
-            raise CapmockError(f"'{name}' is not a {kind.__name__.lower()}")
+            what = getattr(kind, "WHAT", kind.__name__.lower())
+            raise CapmockError(f"'{name}' is not a {what}")
         return value
 
     # ---- rendering ------------------------------------------------------------------

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from capmock.model.world import CustomerState
+from capmock.model.entities import Customer, Org
+from capmock.model.world import CustomerState, World
 
-if TYPE_CHECKING:
-    from capmock.scenario.player import Player
+
+class Player(Protocol):
+    """What the state is read from (the scenario player)."""
+
+    org: Org
+    world: World
+    named: dict[str, Customer]
+    emitted: int
 
 
 def customer_state(player: Player, st: CustomerState) -> dict[str, Any]:
@@ -34,17 +41,14 @@ def customer_state(player: Player, st: CustomerState) -> dict[str, Any]:
         "spend": round(st.spend, 2),
         "visits": st.visits,
         "programs": programs,
-        "promotions": {str(k): v for k, v in st.peek("active_promotions").items()},
-        "coupons": list(st.peek("coupons").values()),
-        "cartPromotions": [
-            {k: v for k, v in cp.items() if k != "kind"}
-            for cp in st.peek("cart_promotions").values()
-        ],
+        "promotions": {str(k): v.view() for k, v in st.peek("active_promotions").items()},
+        "coupons": [coupon.view() for coupon in st.peek("coupons").values()],
+        "cartPromotions": [cart.view() for cart in st.peek("cart_promotions").values()],
         "targets": st.peek("targets"),
         "streaks": st.peek("streaks"),
         "badges": st.peek("badges"),
-        "rewards": st.peek("rewards"),
-        "partners": st.peek("partners"),
+        "rewards": [reward.view() for reward in st.peek("rewards")],
+        "partners": {name: link.view() for name, link in st.peek("partners").items()},
         "alternateCurrencies": st.peek("alternate"),
         "card": st.card_status,
         "mergedInto": st.merged_into,

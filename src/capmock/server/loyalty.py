@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from capmock.model.coupons import Coupon
 from capmock.model.entities import Customer, Program
 from capmock.model.world import CustomerState
 from capmock.server.promotions import iso_ms
@@ -105,7 +106,7 @@ def customer_profile(found: Found) -> dict[str, Any]:
     }
 
 
-def _coupon(x: dict[str, Any]) -> dict[str, Any]:
-    return {"id": x.get("coupon_id"), "code": x.get("code"), "seriesId": x.get("series_id"),
-            "seriesName": x.get("series"), "discountValue": x.get("discount"),
-            "expiry": x.get("expiry"), "status": x.get("status")}
+def _coupon(x: Coupon) -> dict[str, Any]:
+    return {"id": x.coupon_id, "code": x.code, "seriesId": x.series_id,
+            "seriesName": x.series, "discountValue": x.discount,
+            "expiry": x.expiry, "status": x.status}

@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from capmock.model.promotions import STATUSES, Promotion, Usage, available, usage
 from capmock.model.world import CustomerState
 
 PROMOTION_TYPES = {"GENERIC": "GENERIC", "DIRECT_ISSUE": "LOYALTY",
                    "ENROL_AND_ISSUE": "LOYALTY_EARNING"}
-STATUSES = ("AVAILABLE_TO_ENROL", "AVAILABLE_TO_EARN", "AVAILABLE_TO_REDEEM", "EXPIRED")
 SOURCE_TYPES = ("UI", "API", "CAMPAIGN")
 MODEL_SOURCE_TYPE = "API"
 DEFAULT_LIMIT = 10
@@ -131,46 +131,19 @@ def parse_query(args: Mapping[str, str]) -> tuple[Query, list[Problem]]:
 # ---- selection -----------------------------------------------------------------------
 
 
-def _end_ms(promo: Mapping[str, Any]) -> int:
-    day = datetime.strptime(str(promo["end"]), "%Y-%m-%d").replace(tzinfo=UTC)
-    return int(day.timestamp() * 1000) + 86_399_999
-
-
-def _status_ok(promo: Mapping[str, Any], st: CustomerState, status: str | None,
-               now_ms: int) -> bool:
-    kind = promo["type"]
-    issual = st.active_promotions.get(promo["id"])
-    issued = issual is not None and kind != "GENERIC"
-    expired = _end_ms(promo) < now_ms
-    if kind == "LOYALTY" and not issued:
-        return False  # a direct-issue promotion is the customer's only once issued
-    if status is None:
-        return True
-    if status == "EXPIRED":
-        return expired
-    if expired or promo["status"] != "LIVE":
-        return False
-    earns_left = len(issual["earned"]) < promo["max_earns"] if issual else True
-    if status == "AVAILABLE_TO_ENROL":
-        return kind == "LOYALTY_EARNING" and not issued
-    if status == "AVAILABLE_TO_EARN":
-        return issued and earns_left
-    return (kind == "GENERIC" or issued) and earns_left  # AVAILABLE_TO_REDEEM
-
-
-def select(promotions: Mapping[int, Mapping[str, Any]], st: CustomerState, q: Query,
-           program_id: int, now_ms: int) -> list[Mapping[str, Any]]:
+def select(promotions: Mapping[int, Promotion], st: CustomerState, q: Query,
+           program_id: int, now_ms: int) -> list[Promotion]:
     chosen = []
     for promo in promotions.values():
-        if q.offer_type and promo["type"] != q.offer_type:
+        if q.offer_type and promo.type != q.offer_type:
             continue
         if q.source_type and q.source_type != MODEL_SOURCE_TYPE:
             continue
         if q.programs is not None and program_id not in q.programs:
             continue
-        if _status_ok(promo, st, q.status, now_ms):
+        if available(promo, st.active_promotions.get(promo.id), q.status, now_ms):
             chosen.append(promo)
-    return sorted(chosen, key=lambda p: -int(p["id"]))
+    return sorted(chosen, key=lambda p: -p.id)
 
 
 # ---- rendering -----------------------------------------------------------------------
@@ -190,29 +163,8 @@ def iso_ms(ms: int) -> str:
         f"{ms % 1000:03d}Z"
 
 
-@dataclass(frozen=True)
-class Usage:
-    """What a customer, and all customers, got from one promotion."""
-
-    issued: bool
-    times: int  # earns (benefits received) by this customer
-    all_times: int  # by every customer of the model
-
-
-def usage(promo: Mapping[str, Any], st: CustomerState,
-          everyone: list[CustomerState]) -> Usage:
-    issual = st.active_promotions.get(promo["id"])
-    total = sum(len(s.active_promotions[promo["id"]]["earned"])
-                for s in everyone if promo["id"] in s.active_promotions)
-    return Usage(
-        issued=issual is not None and promo["type"] != "GENERIC",
-        times=len(issual["earned"]) if issual else 0,
-        all_times=total,
-    )
-
-
-def restrictions(promo: Mapping[str, Any], u: Usage, fetch_all: bool) -> dict[str, Any]:
-    kind, points, most = promo["type"], float(promo["points"]), int(promo["max_earns"])
+def restrictions(promo: Promotion, u: Usage, fetch_all: bool) -> dict[str, Any]:
+    kind, points, most = promo.type, float(promo.points), promo.max_earns
     issued = "1" if u.issued else "0"
     issual = [] if kind == "GENERIC" else [
         {"kpi": "NUMBER_OF_ISSUALS", "maxLimit": "1", "currentCustomerUsage": issued,
@@ -242,12 +194,12 @@ def restrictions(promo: Mapping[str, Any], u: Usage, fetch_all: bool) -> dict[st
             "redemptionRestrictions": redemption}
 
 
-def timelines(promo: Mapping[str, Any], st: CustomerState, org_id: int) -> list[dict[str, Any]]:
-    issual = st.active_promotions.get(promo["id"])
-    if issual is None or issual.get("issual_id") is None:
+def timelines(promo: Promotion, st: CustomerState, org_id: int) -> list[dict[str, Any]]:
+    issual = st.active_promotions.get(promo.id)
+    if issual is None or issual.issual_id is None:
         return []
-    issual_id, at = int(issual["issual_id"]), int(issual["issued_ms"])
-    end = f"{promo['end']}T23:59:59.000Z"
+    issual_id, at = issual.issual_id, issual.issued_ms
+    end = f"{promo.end}T23:59:59.000Z"
     log_id = 10_000_000 + (issual_id * 7919 + org_id) % 90_000_000
     return [{
         "enrollmentDate": iso_ms(at),
@@ -259,24 +211,24 @@ def timelines(promo: Mapping[str, Any], st: CustomerState, org_id: int) -> list[
             "issualDate": iso_ms(at),
             "issualExpiryDate": end,
             "issualEventLogId": log_id,
-            "redeemedCount": len(issual["earned"]),
+            "redeemedCount": len(issual.earned),
         }],
     }]
 
 
-def render(promo: Mapping[str, Any], st: CustomerState, everyone: list[CustomerState],
+def render(promo: Promotion, st: CustomerState, everyone: list[CustomerState],
            program_id: int, org_id: int, fetch_all: bool) -> dict[str, Any]:
     u = usage(promo, st, everyone)
-    points, most = float(promo["points"]), int(promo["max_earns"])
+    points, most = float(promo.points), promo.max_earns
     out: dict[str, Any] = {
-        "promotionId": int(promo["id"]),
-        "promotionName": str(promo["name"]),
+        "promotionId": promo.id,
+        "promotionName": promo.name,
         "programId": program_id,
-        "startDate": f"{promo['start']}T00:00:00.000Z",
-        "endDate": f"{promo['end']}T23:59:59.000Z",
-        "identifier": str(uuid.uuid5(uuid.NAMESPACE_URL, f"capmock:{org_id}:{promo['id']}")),
-        "description": str(promo.get("description") or promo["name"]),
-        "active": promo["status"] == "LIVE",
+        "startDate": f"{promo.start}T00:00:00.000Z",
+        "endDate": f"{promo.end}T23:59:59.000Z",
+        "identifier": str(uuid.uuid5(uuid.NAMESPACE_URL, f"capmock:{org_id}:{promo.id}")),
+        "description": promo.description or promo.name,
+        "active": promo.status == "LIVE",
         "eventName": "TransactionAdd",
         "limits": {
             "maxPointsPerEvent": _limit(points),
@@ -289,10 +241,10 @@ def render(promo: Mapping[str, Any], st: CustomerState, everyone: list[CustomerS
             "currentNumberOfTimesPerCustomer": u.times,
             "currentTotalPointsInPromotion": _points(points * u.all_times),
         },
-        "pointsOfferType": promo["type"],
+        "pointsOfferType": promo.type,
         "promotionRestriction": restrictions(promo, u, fetch_all),
     }
-    if promo["type"] != "GENERIC":
+    if promo.type != "GENERIC":
         out["customerPromotionTimelines"] = timelines(promo, st, org_id)
     return out
 
@@ -309,7 +261,7 @@ def page(items: list[Any], q: Query) -> tuple[dict[str, Any], list[Any]]:
     return details, items[q.offset: q.offset + q.limit]
 
 
-def promotion_data(st: CustomerState, world_promotions: Mapping[int, Mapping[str, Any]],
+def promotion_data(st: CustomerState, world_promotions: Mapping[int, Promotion],
                    everyone: list[CustomerState], program_id: int, org_id: int, now_ms: int,
                    q: Query) -> dict[str, Any]:
     chosen = select(world_promotions, st, q, program_id, now_ms)

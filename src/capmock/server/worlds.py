@@ -211,8 +211,8 @@ def row(src: Source, c: Customer, st: CustomerState | None) -> dict[str, Any]:
         out["ledger"] = True
         promos = src.player.world.promotions
         out["promotionList"] = [
-            {"id": pid, "name": promos[pid]["name"], "type": promos[pid]["type"],
-             "earned": len(issual.get("earned") or [])}
+            {"id": pid, "name": promos[pid].name, "type": promos[pid].type,
+             "earned": len(issual.earned)}
             for pid, issual in st.active_promotions.items() if pid in promos
         ]
     else:
