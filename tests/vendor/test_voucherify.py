@@ -144,11 +144,9 @@ def test_generated_payloads_cover_nine_tenths_of_the_schema_s_fields(
 # ---- the journey as Voucherify tells it ----------------------------------------------------
 
 
-@pytest.mark.parametrize("name", JOURNEYS)
-def test_balances_follow_one_another_per_card(name: str) -> None:
+def assert_balances_follow(name: str, payloads: list[dict[str, Any]]) -> dict[str, float]:
     """Each card's balance re-derived from the events alone (starting at 0, adding the
-    signed points) is the balance every event states, in both places it states it."""
-    payloads = played(name)
+    signed points) is the balance every event states, in the three places it states it."""
     derived: dict[str, float] = {}
     for payload in payloads:
         assert payload["type"] == EVENT_TYPE
@@ -161,7 +159,20 @@ def test_balances_follow_one_another_per_card(name: str) -> None:
         assert data["voucher"]["loyalty_card"]["balance"] == moved["balance"]
         assert data["balance"]["balance"] == moved["balance"]
         assert data["voucher"]["id"] == card == moved["related_object"]["id"]
-    assert derived and all(v >= 0 for v in derived.values())
+    assert all(v >= 0 for v in derived.values())
+    return derived
+
+
+@pytest.mark.parametrize("name", JOURNEYS)
+def test_balances_follow_one_another_per_card(name: str) -> None:
+    assert assert_balances_follow(name, played(name))
+
+
+def test_balances_follow_one_another_in_every_bundled_scenario(
+    bundled: dict[str, list[dict[str, Any]]],
+) -> None:
+    for name, payloads in bundled.items():
+        assert_balances_follow(name, payloads)
 
 
 def test_the_balances_are_the_model_s() -> None:

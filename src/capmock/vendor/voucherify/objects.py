@@ -52,7 +52,8 @@ def voucher(
     created: str,
     ids: VoucherifyIds,
 ) -> dict[str, Any]:
-    lots = [lot for lot in account.lots if lot.expiry_ms > at_ms and lot.points > 0]
+    held = account.lots if account is not None else ()
+    lots = [lot for lot in held if lot.expiry_ms > at_ms and lot.points > 0]
     first = min((lot.expiry_ms for lot in lots), default=None)
     due = sum(lot.points for lot in lots if first is not None and day(lot.expiry_ms) == day(first))
     url = f"/v1/vouchers/{card.code}"

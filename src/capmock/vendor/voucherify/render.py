@@ -64,7 +64,7 @@ class VoucherifyRenderer:
         """(transaction type, signed points moved) or None: no Voucherify counterpart."""
         event, facts = emission.event, emission.facts
         tx_type = TYPES.get(event)
-        if tx_type is None or emission.customer is None or "current" not in facts:
+        if tx_type is None or emission.customer is None:
             return None
         points = float(facts.get("points") or 0.0)
         if event == "pointsIssued":
@@ -104,7 +104,7 @@ class VoucherifyRenderer:
         facts = emission.facts
         vtx = self.ids.make("vtx", self.seq)
         created = iso_ms(emission.at_ms)
-        balance = objects.balance(card.id, points, facts)
+        balance = objects.balance(card.id, points, self.balances(emission))
         details: dict[str, Any] = {"balance": balance}
         data: dict[str, Any] = dict.fromkeys(objects.DATA_KEYS)
         related: str | None = None
@@ -165,6 +165,24 @@ class VoucherifyRenderer:
             data["loyalty_tier"] = data["holder_loyalty_tier"]
         return wrap(self.ids.make("event", self.seq), created, data)
 
+    def account(self, emission: Emission) -> Any:
+        """The holder's ledger in the emission's program (read without touching the world)."""
+        assert emission.customer is not None and emission.program is not None
+        state = self.world.states.get(emission.customer.customer_id)
+        return state.accounts[emission.program.id] if state is not None else None
+
+    def balances(self, emission: Emission) -> dict[str, Any]:
+        """The model's balance after the event: the facts where the model states it (its
+        Capillary event carries it), else the ledger as the event is rendered, which is
+        right after the step or the moment that moved the points."""
+        facts = emission.facts
+        if "current" in facts:
+            return facts
+        account = self.account(emission)
+        if account is None:
+            return {"current": 0.0, "lifetime": 0.0}
+        return {"current": account.current, "lifetime": account.lifetime}
+
     def identities(self, customer_id: int) -> list[tuple[str, str]]:
         """(kind, value) of what identifies a customer in these webhooks: holder, cards."""
         out = [("holder", self.ids.make("cust", customer_id))]
@@ -190,7 +208,7 @@ class VoucherifyRenderer:
         assert emission.customer is not None and emission.program is not None
         program, customer = emission.program, emission.customer
         camp = self.campaign_id(card)
-        account = self.world.account(customer, program)
+        account = self.account(emission)
         data["voucher"] = objects.voucher(
             card, camp, program, balance, account, emission.at_ms, created, self.ids
         )
