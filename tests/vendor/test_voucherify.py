@@ -294,3 +294,29 @@ def test_an_unknown_vendor_is_refused_with_a_hint() -> None:
     assert err.value.hint == "did you mean 'voucherify'?"
     result = CliRunner().invoke(main, ["plan", "earn-and-redeem", "--vendor", "voucherfy"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("kind", [t for t in TRANSACTION_TYPES if t != "POINTS_REMOVAL"])
+def test_generate_renders_each_transaction_type_the_model_produces(kind: str) -> None:
+    result = CliRunner().invoke(main, ["generate", kind, "--vendor", "voucherify", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["data"]["transaction"]["type"] == kind
+    assert list(validator(WEBHOOK_FILE).iter_errors(payload)) == []
+    again = CliRunner().invoke(main, ["generate", kind, "--vendor", "voucherify", "--seed", "3"])
+    assert again.stdout == result.stdout
+
+
+def test_generate_count_gives_distinct_payloads_and_bad_types_a_hint() -> None:
+    result = CliRunner().invoke(
+        main, ["generate", EVENT_TYPE, "--vendor", "voucherify", "--seed", "1", "--count", "3"]
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [p["data"]["transaction"]["type"] for p in lines] == ["POINTS_ACCRUAL"] * 3
+    assert len({p["data"]["holder"]["id"] for p in lines}) == 3
+    bad = CliRunner().invoke(main, ["generate", "POINTS_ACRUAL", "--vendor", "voucherify"])
+    assert bad.exit_code == 2
+    assert "did you mean 'POINTS_ACCRUAL'?" in bad.output
+    removal = CliRunner().invoke(main, ["generate", "POINTS_REMOVAL", "--vendor", "voucherify"])
+    assert removal.exit_code == 2
+    assert "produces no POINTS_REMOVAL transaction yet" in removal.output

@@ -58,6 +58,7 @@ def events_cmd(as_json: bool) -> None:
 )
 @click.option("--locale", default="en_IN", show_default=True, help="Faker locale, e.g. id_ID.")
 @click.option("--count", type=click.IntRange(min=1), default=1, help="N payloads as JSON Lines.")
+@vendor_option
 @boundary
 def generate_cmd(
     event: str,
@@ -68,8 +69,17 @@ def generate_cmd(
     tz_millis: bool,
     locale: str,
     count: int,
+    vendor: str,
 ) -> None:
-    """Print a realistic payload of EVENT (JSON, or JSON Lines with --count)."""
+    """Print a realistic payload of EVENT (JSON, or JSON Lines with --count).
+
+    With --vendor voucherify, EVENT is a transaction type (POINTS_ACCRUAL…) or the webhook's
+    event type, rendered from a short journey through the model."""
+    if vendor != "capillary":
+        payloads = vendor_samples(event, seed, count)
+        for payload in payloads:
+            emit_json(payload, pretty=count == 1)
+        return
     catalog.get(event)
     gen = Generator(
         seed, org_id=org_id, options=Options(enrich, tz_millis, locale), envelope=Envelope(style)
@@ -79,6 +89,42 @@ def generate_cmd(
         return
     for payload in gen.many(event, count):
         emit_json(payload, pretty=False)
+
+
+def vendor_samples(event: str, seed: int | None, count: int) -> list[dict[str, Any]]:
+    """``count`` Voucherify webhooks of transaction type ``event``, from the sample journey
+    played with seeds ``seed``, ``seed + 1``…"""
+    import random
+
+    from capmock.errors import UsageError, did_you_mean
+    from capmock.scenario.loader import Scenario, parse_start
+    from capmock.scenario.player import Player
+    from capmock.scenario.validate import check
+    from capmock.scenario.yamlload import load_text
+    from capmock.vendor.voucherify import EVENT_TYPE, TRANSACTION_TYPES
+    from capmock.vendor.voucherify.envelope import transaction_type
+    from capmock.vendor.voucherify.sample import SAMPLE_JOURNEY
+
+    kind = "POINTS_ACCRUAL" if event == EVENT_TYPE else event
+    if kind not in TRANSACTION_TYPES:
+        guess = did_you_mean(kind, [*TRANSACTION_TYPES, EVENT_TYPE])
+        raise UsageError(
+            f"unknown Voucherify transaction type '{event}'",
+            hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(TRANSACTION_TYPES)}",
+        )
+    path = "<voucherify sample journey>"
+    doc = load_text(SAMPLE_JOURNEY, path)
+    check(doc, path)
+    start = parse_start(doc["start"], doc, path)
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
+    out: list[dict[str, Any]] = []
+    for n in range(count):
+        scenario = Scenario(path, doc, "sample", "", seed + n, start, "flat", vendor="voucherify")
+        found = [p for p in Player(scenario).payloads() if transaction_type(p) == kind]
+        if not found:
+            raise UsageError(f"the model produces no {kind} transaction yet", hint=None)
+        out.append(found[0])
+    return out
 
 
 def read_payloads(source: str) -> list[tuple[str, Any]]:

@@ -32,7 +32,6 @@ TYPES = {
 NEGATIVE = ("POINTS_REDEMPTION", "POINTS_EXPIRATION", "POINTS_TRANSFER_OUT", "POINTS_REFUND")
 
 
-
 class VoucherifyRenderer:
     def __init__(self, seed: int, world: Any) -> None:
         self.ids = VoucherifyIds(seed)
