@@ -16,6 +16,7 @@ from capmock.errors import UsageError
 from capmock.schemas import validate
 from capmock.server.hub import Hub, flags_from_json
 from capmock.server.sinks import NAME
+from capmock.vendor import VENDORS
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -156,8 +157,11 @@ def run_scenario() -> tuple[Response, int]:
     if not name:
         raise UsageError("scenario: the name of a bundled or uploaded scenario")
     flags = flags_from_json(body.get("options"))
+    vendor = field(body, "vendor", str, None)
+    if vendor is not None and vendor not in VENDORS:
+        raise UsageError(f"vendor: one of {', '.join(VENDORS)}")
     run = hub().fire_scenario(name, field(body, "target", str), flags, seed_of(body),
-                              style_of(body, "envelope", None))
+                              style_of(body, "envelope", None), vendor)
     return accepted(run)
 
 

@@ -169,9 +169,10 @@ class Hub:
         return entry
 
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
-                      seed: int | None = None, envelope: str | None = None) -> RunInfo:
+                      seed: int | None = None, envelope: str | None = None,
+                      vendor: str | None = None) -> RunInfo:
         entry = self.entry(name)
-        scenario = load(entry.path, seed=seed, envelope=envelope)
+        scenario = load(entry.path, seed=seed, envelope=envelope, vendor=vendor)
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
         player = Player(scenario)

@@ -213,6 +213,7 @@
         const seed = $("#scenario-seed").value.trim();
         if (seed) body.seed = Number(seed);
         if ($("#scenario-envelope").value) body.envelope = $("#scenario-envelope").value;
+        if ($("#scenario-vendor").value !== "capillary") body.vendor = $("#scenario-vendor").value;
         res = await api("POST", "/api/runs", body);
       }
       note(status, `run #${res.run.id} started → ${res.run.target}`, "good");
