@@ -320,3 +320,18 @@ def test_generate_count_gives_distinct_payloads_and_bad_types_a_hint() -> None:
     removal = CliRunner().invoke(main, ["generate", "POINTS_REMOVAL", "--vendor", "voucherify"])
     assert removal.exit_code == 2
     assert "produces no POINTS_REMOVAL transaction yet" in removal.output
+
+
+def test_validate_reads_voucherify_webhooks_by_their_schema(tmp_path: Path) -> None:
+    good, broken = played("earn-and-redeem")[:2]
+    broken["data"]["transaction"]["type"] = "POINTS_GIFT"
+    del broken["data"]["holder"]["id"]
+    path = tmp_path / "v.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(broken) + "\n")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"{path}:1: ok {EVENT_TYPE}"
+    assert f"{path}:2: INVALID {EVENT_TYPE}: $.data.holder: 'id' is a required property" in lines
+    assert any("$.data.transaction.type: 'POINTS_GIFT' is not one of" in line for line in lines)
+    assert lines[-1] == "1 valid, 1 invalid"

@@ -160,17 +160,28 @@ def validate_cmd(files: tuple[str, ...]) -> None:
     validator = default_validator()
     bad = 0
     for where, doc in payloads:
-        problems = validator.validate(doc)
+        problems = _problems(validator, doc)
         name = _name_of(doc)
         name = shown(name) if name is not None else None
         if problems:
             bad += 1
-            for p in problems:
-                click.echo(f"{where}: INVALID {name}: {p.path}: {p.message}")
+            for path, message in problems:
+                click.echo(f"{where}: INVALID {name}: {path}: {message}")
         else:
             click.echo(f"{where}: ok {name}")
     click.echo(f"{len(payloads) - bad} valid, {bad} invalid")
     sys.exit(1 if bad else 0)
+
+
+def _problems(validator: Any, doc: Any) -> list[tuple[str, str]]:
+    """(path, message) of each problem, by the schema of the payload's vendor."""
+    from capmock.vendor import VOUCHERIFY, vendor_of
+
+    if vendor_of(doc) == VOUCHERIFY:
+        from capmock.vendor.voucherify.schema import problems
+
+        return problems(doc)
+    return [(p.path, p.message) for p in validator.validate(doc)]
 
 
 def _name_of(doc: Any) -> str | None:

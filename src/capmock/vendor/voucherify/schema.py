@@ -271,3 +271,22 @@ def webhook_document() -> Schema:
 
 def documents() -> dict[str, Schema]:
     return {DATA_FILE: data_document(), WEBHOOK_FILE: webhook_document()}
+
+
+_VALIDATOR: Any = None
+
+
+def problems(payload: Any) -> list[tuple[str, str]]:
+    """(JSON path, message) of every way ``payload`` breaks the webhook schema; [] if none."""
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import jsonschema
+        from referencing import Registry, Resource
+
+        docs = documents()
+        registry = Registry().with_resources(
+            (doc["$id"], Resource.from_contents(doc)) for doc in docs.values()
+        )
+        _VALIDATOR = jsonschema.Draft202012Validator(docs[WEBHOOK_FILE], registry=registry)
+    errors = sorted(_VALIDATOR.iter_errors(payload), key=lambda e: list(e.absolute_path))
+    return [(e.json_path, e.message) for e in errors]
