@@ -16,7 +16,8 @@ from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.sink import Received, Sink
 from capmock.delivery.types import EventOutcome
 from capmock.errors import UsageError, did_you_mean
-from capmock.scenario import load
+from capmock.scenario import load, rehearse
+from capmock.scenario.budget import DEFAULT_MAX_EVENTS
 from capmock.scenario.loader import Scenario
 from capmock.scenario.player import Player
 
@@ -99,6 +100,7 @@ def run_scenario(
     on_progress: Callable[[EventOutcome], None] | None = None,
     state: str | None = None,
     state_headers: tuple[str, ...] = (),
+    max_events: int | None = DEFAULT_MAX_EVENTS,
     vendor: str | None = None,
     **hooks: Any,
 ) -> RunResult:
@@ -107,7 +109,8 @@ def run_scenario(
     The scenario's expectations (``expect:``) and ``check:`` steps become ``cases``; checks
     read the consumer's state from ``state`` (a URL template) or the scenario's
     ``consumer.state``."""
-    scenario = load(name, seed=seed, envelope=envelope, vendor=vendor)
+    scenario = load(name, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
+    rehearse(scenario)  # a scenario error surfaces before the first POST, not after
     options, scenario_target = options_for(scenario, dict(flags or {}))
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
     player = Player(scenario)

@@ -121,15 +121,25 @@ def test_include_shares_org(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("org", "message"),
     [
-        ("org: {programs: 5}", "bad.yaml:1:17: programs: org.programs must be list, got 5"),
+        ("org: {programs: 5}", "bad.yaml:1:17: org.programs: expected a list, got 5"),
         (
             "org: {programs: [{points_per_currency: lots}]}",
-            "program.points_per_currency must be a number or duration, got 'lots'",
+            "bad.yaml:1:40: org.programs[0].points_per_currency: expected a number, got 'lots'",
         ),
-        ("org: {programs: [{tier_basis: points}]}", "program.tier_basis: unknown value 'points'"),
-        ("org: {targets: [{metric: spend}]}", "a target needs a name"),
-        ("org: {streaks: [{name: s, levels: [0, 2]}]}", "streak levels are whole numbers"),
-        ("org: {locale: xx_XX}", "unsupported locale 'xx_XX'"),
+        (
+            "org: {programs: [{tier_basis: points}]}",
+            "bad.yaml:1:31: org.programs[0].tier_basis: unknown value 'points' — "
+            "one of: lifetime_points, spend",
+        ),
+        ("org: {targets: [{metric: spend}]}", "org.targets[0]: a target needs 'name' (a string)"),
+        (
+            "org: {streaks: [{name: s, levels: [0, 2]}]}",
+            "bad.yaml:1:36: org.streaks[0].levels[0]: must be at least 1, got 0",
+        ),
+        (
+            "org: {locale: en_GG}",
+            "bad.yaml:1:15: org.locale: unknown value 'en_GG' — did you mean 'en_GB'?",
+        ),
     ],
 )
 def test_org_shapes_are_checked(tmp_path: Path, org: str, message: str) -> None:
@@ -152,3 +162,59 @@ def test_several_problems_keep_each_message_located_once() -> None:
         "a.yaml:3:5: steps[0]: unknown step 'transactt' — did you mean 'transact'?",
         "a.yaml:9:7: amount: must be a number",
     ]
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        (
+            "  - transact: 5\n    enrol: alice\n",
+            "bad.yaml:8:5: steps[1].enrol: one action per step, found transact, enrol",
+        ),
+        ("  - 5\n", "bad.yaml:7:5: steps[1]: a step is a mapping like `- transact:"),
+        ("  - {}\n", "bad.yaml:7:5: steps[1]: a step is a mapping like `- transact:"),
+        (
+            "  - merge_customers: bob\n",
+            "bad.yaml:7:22: steps[1].merge_customers: 'merge_customers'",
+        ),
+        ("  - transact: lots\n", "bad.yaml:7:15: steps[1].amount: expected a number, got 'lots'"),
+        ("  - transact: 5\n    steps: []\n", "bad.yaml:8:5: steps[1]: unknown key 'steps' for"),
+        (  # a message for a scalar value does not cover the mapping's own errors
+            "  - merge_customers: {victim: alice, bogus: 1}\n",
+            "bad.yaml:7:38: steps[1].merge_customers: unknown parameter 'bogus' for "
+            "'merge_customers'",
+        ),
+        (
+            "  - for_each: crowds\n    steps: []\n",
+            "bad.yaml:7:15: steps[1].customers: unknown crowd 'crowds' — did you mean 'crowd'?",
+        ),
+        (
+            "  - choose: [{weight: 1, stepz: []}]\n",
+            "bad.yaml:7:26: steps[1].choose[0]: unknown key 'stepz' for a branch — "
+            "did you mean 'steps'?",
+        ),
+    ],
+)
+def test_step_shapes_from_the_schema_and_names_from_the_checker(
+    tmp_path: Path, steps: str, message: str
+) -> None:
+    head = "name: t\ncustomers:\n  alice: {}\n  crowd: {crowd: 3}\nsteps:\n"
+    code, out = plan(tmp_path, head.replace("steps:\n", "steps:\n  - enrol: alice\n") + steps)
+    assert code == 2
+    assert message in out, out
+
+
+def test_a_required_parameter_may_stand_beside_the_action(tmp_path: Path) -> None:
+    text = HEAD + "  - transact: 500\n  - redeem_points:\n    points: 5\n"
+    code, out = plan(tmp_path, text)
+    assert code == 0, out
+
+
+def test_every_declared_parameter_is_in_the_generated_schema() -> None:
+    from capmock.scenario import spec
+    from capmock.scenario.format_schema import scenario_schema
+
+    defs = scenario_schema()["$defs"]
+    for name, step in spec.STEPS.items():
+        args = defs[f"step.{name}"]["properties"][name]["then"]["properties"]
+        assert {p.name for p in step.params} <= set(args), name

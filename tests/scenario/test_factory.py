@@ -76,4 +76,4 @@ def test_an_unknown_locale_is_located(tmp_path: Path) -> None:
     path.write_text("name: t\norg: {locale: xx_XX}\ncustomers:\n  a: {}\nsteps:\n  - enrol: a\n")
     result = CliRunner().invoke(main, ["plan", str(path)])
     assert result.exit_code == 2
-    assert "bad.yaml:2:15: locale: unsupported locale 'xx_XX' — one of en_IN" in result.output
+    assert "bad.yaml:2:15: org.locale: unknown value 'xx_XX' — one of: en_IN" in result.output

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,7 @@ from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
 from capmock.generator import Generator
+from capmock.scenario.budget import DEFAULT_MAX_EVENTS, BudgetExceeded
 
 
 @main.command("events")
@@ -241,30 +246,78 @@ def schemas_check(directory: Path) -> None:
     click.echo("schemas are up to date")
 
 
+max_events_option = click.option(
+    "--max-events",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_EVENTS,
+    show_default=True,
+    help="Refuse a scenario that would make more events than this (checked before playing).",
+)
+fresh_ids_option = click.option(
+    "--fresh-ids",
+    is_flag=True,
+    help="New customer and event ids on every run (a random seed, printed on stderr). "
+    "Without it a scenario makes the same ids each time.",
+)
+
+
+def pick_seed(seed: int | None, fresh_ids: bool) -> int | None:
+    """The seed to play with: ``--seed``, a fresh random one for ``--fresh-ids``, or None."""
+    if not fresh_ids:
+        return seed
+    if seed is not None:
+        raise click.UsageError("--fresh-ids picks a new seed: give it or --seed, not both")
+    fresh = secrets.randbelow(2**31)
+    click.echo(f"capmock: fresh ids: seed {fresh} (--seed {fresh} repeats this run)", err=True)
+    return fresh
+
+
+@contextmanager
+def budget_hint() -> Iterator[None]:
+    """Name the flag that raises the event budget in the budget's error."""
+    try:
+        yield
+    except BudgetExceeded as err:
+        err.hint = "lower the count or repetitions, or raise --max-events"
+        raise
+
+
 @main.command("plan")
 @click.argument("scenario")
 @click.option("--seed", type=int, help="Override the scenario's seed.")
 @click.option("--envelope", type=click.Choice(STYLES), help="Override the scenario's envelope.")
 @click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
+@max_events_option
+@fresh_ids_option
 @vendor_option
 @boundary
 def plan_cmd(
-    scenario: str, seed: int | None, envelope: str | None, show_state: bool, vendor: str
+    scenario: str,
+    seed: int | None,
+    envelope: str | None,
+    show_state: bool,
+    max_events: int,
+    fresh_ids: bool,
+    vendor: str,
 ) -> None:
     """Print the events SCENARIO produces as JSON Lines, without sending anything.
 
-    Each line is the exact body `capmock run` would POST for that event."""
+    Each line is the exact body `capmock run` would POST for that event. The same
+    scenario and seed give the same bytes, ids included (see --fresh-ids)."""
     from capmock.jsonio import dumps
     from capmock.scenario import load
     from capmock.scenario.player import Player
     from capmock.scenario.state import snapshot
     from capmock.vendor import skipped_note
 
-    player = Player(load(scenario, seed=seed, envelope=envelope, vendor=vendor))
-    out = sys.stdout.buffer
-    for payload in player.payloads():
-        if not show_state:
-            out.write(dumps(payload) + b"\n")
+    seed = pick_seed(seed, fresh_ids)
+    with budget_hint():
+        loaded = load(scenario, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
+        player = Player(loaded)
+        out = sys.stdout.buffer
+        for payload in player.payloads():
+            if not show_state:
+                out.write(dumps(payload) + b"\n")
     if show_state:
         emit_json(snapshot(player), pretty=True)
     note = skipped_note(player.vendor.skipped, vendor) if player.vendor else None
@@ -289,5 +342,11 @@ def scenarios_cmd(as_json: bool) -> None:
         return
     width = max((len(r["name"]) for r in rows), default=0)
     for r in rows:
-        first = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
-        click.echo(f"{r['name']:<{width}}  {first}")
+        click.echo(f"{r['name']:<{width}}  {first_sentence(r['description'])}")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description's first paragraph, whatever its line breaks."""
+    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+    end = re.search(r"[.!?](\s|$)", paragraph)
+    return paragraph[: end.start() + 1] if end else paragraph

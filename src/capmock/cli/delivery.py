@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from capmock.cli.base import boundary, emit_json, main, vendor_option
+from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
 from capmock.delivery.options import CLI_FIELDS
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES
@@ -201,6 +202,8 @@ def finish(
 @click.option("--resume", "resume_from", help="Continue the run recorded in this journal.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
+@max_events_option
+@fresh_ids_option
 @report_flags
 @delivery_flags
 @vendor_option
@@ -219,6 +222,8 @@ def run_cmd(
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
+    max_events: int,
+    fresh_ids: bool,
     vendor: str,
     **kwargs: Any,
 ) -> None:
@@ -236,18 +241,20 @@ def run_cmd(
         if resume_from:
             result = resume_run(resume_from, target=target, flags=flags, on_progress=progress)
         else:
-            result = run_scenario(
-                scenario or DEFAULT_SCENARIO,
-                target=target,
-                flags=flags,
-                seed=seed,
-                envelope=envelope,
-                journal=journal,
-                on_progress=progress,
-                state=state,
-                state_headers=state_header,
-                vendor=vendor,
-            )
+            with budget_hint():
+                result = run_scenario(
+                    scenario or DEFAULT_SCENARIO,
+                    target=target,
+                    flags=flags,
+                    seed=pick_seed(seed, fresh_ids),
+                    max_events=max_events,
+                    envelope=envelope,
+                    journal=journal,
+                    on_progress=progress,
+                    state=state,
+                    state_headers=state_header,
+                    vendor=vendor,
+                )
     finally:
         progress.close()
     vendored = result.player.vendor if result.player else None

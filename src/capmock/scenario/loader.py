@@ -13,10 +13,10 @@ from capmock.errors import ScenarioError, did_you_mean
 from capmock.model import streaks, targets
 from capmock.model.entities import Org
 from capmock.model.factory import DEFAULT_TIERS, OrgSpec, ProgramSpec, make_org
-from capmock.model.fake import LOCALES, Fake
-from capmock.scenario import spec
+from capmock.model.fake import Fake
+from capmock.scenario.budget import CALENDAR_END_MS, CALENDAR_START_MS, DEFAULT_MAX_EVENTS, weigh
 from capmock.scenario.validate import check, duration_ms
-from capmock.scenario.yamlload import Located, load_file, mark_of
+from capmock.scenario.yamlload import Located, load_file, mark_of, quoted
 from capmock.vendor import check_vendor
 
 # The bundled scenarios: the checkout's scenarios/ folder, or $CAPMOCK_SCENARIOS (the
@@ -37,6 +37,7 @@ class Scenario:
     start_ms: int
     envelope: str
     options: dict[str, Any] = field(default_factory=dict)
+    max_events: int | None = None  # the player stops past this many events (None: no limit)
     vendor: str = "capillary"  # whose webhook shape it is rendered in (capmock.vendor)
 
     @property
@@ -49,9 +50,9 @@ def _error(message: str, doc: Any, key: Any, path: str, hint: str | None = None)
     return ScenarioError(
         message,
         file=mark.file if mark else path,
-        line=mark.line if mark else None,
+        line=mark.line if mark else 1,
         column=mark.column if mark else None,
-        field=str(key) if key is not None else None,
+        field=key if isinstance(key, str) else None,
         hint=hint,
     )
 
@@ -68,21 +69,45 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def include_dirs() -> list[Path]:
+    """Where an include that is not beside the including file is looked for:
+    $CAPMOCK_SCENARIOS (read now, so a test or a shell can set it), then the bundled
+    scenarios."""
+    env = os.environ.get("CAPMOCK_SCENARIOS")
+    dirs = [Path(env)] if env else []
+    return [*dirs, BUNDLED] if BUNDLED not in dirs else dirs
+
+
+def find_include(rel: str, including: Path) -> Path | None:
+    """``rel`` beside the including file, else in ``include_dirs()``."""
+    for base in (including.parent, *include_dirs()):
+        target = (base / rel).resolve()
+        if target.is_file():
+            return target
+    return None
+
+
 def _with_includes(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     doc = load_file(path)
     if not isinstance(doc, dict):
         raise ScenarioError(
             "a scenario is a mapping (name, org, customers, steps…)", file=str(path), line=1
         )
-    includes = doc.get("include") or []
-    includes = [includes] if isinstance(includes, str) else includes
+    raw = doc.get("include") or []
+    includes, holder = ([raw], doc) if isinstance(raw, str) else (raw, raw)
+    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+        raise _error("include: a file name or a list of them", doc, "include", str(path))
     merged: dict[str, Any] = Located()
     for i, rel in enumerate(includes):
-        target = (path.parent / str(rel)).resolve()
+        key = "include" if holder is doc else i
+        target = find_include(rel, path)
+        if target is None:
+            dirs = ", ".join(str(d) for d in (path.parent, *include_dirs()))
+            raise _error(f"included file not found: {quoted(rel)}", holder, key, str(path),
+                         hint=f"looked in {dirs}")  # fmt: skip
         if target in seen or target == path.resolve():
-            raise _error(f"include cycle through '{rel}'", includes, i, str(path))
-        if not target.is_file():
-            raise _error(f"included file not found: '{rel}'", doc, "include", str(path))
+            chain = " -> ".join(p.name for p in (*seen, path.resolve(), target))
+            raise _error(f"include cycle: {chain}", holder, key, str(path))
         merged = _merge(merged, _with_includes(target, (*seen, path.resolve())))
     own = Located(doc)
     for attr in ("mark", "key_marks", "value_marks"):
@@ -121,12 +146,26 @@ def parse_start(value: Any, doc: Any, path: str) -> int:
         ) from err
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+    ms = int(moment.timestamp() * 1000)
+    if not CALENDAR_START_MS <= ms < CALENDAR_END_MS:
+        raise _error(
+            f"{value!r} is outside the calendar", doc, "start", path,
+            hint="a start from 1970 to 8999",
+        )  # fmt: skip
+    return ms
 
 
 def load(
-    name: str, *, seed: int | None = None, envelope: str | None = None, vendor: str | None = None
+    name: str,
+    *,
+    seed: int | None = None,
+    envelope: str | None = None,
+    max_events: int | None = DEFAULT_MAX_EVENTS,
+    vendor: str | None = None,
 ) -> Scenario:
+    """Read, check and weigh a scenario (a file, or a bundled scenario's name). Past
+    ``max_events`` (None: no limit) the plan is refused before anything is built.
+    ``vendor``: whose webhooks it is rendered as (None: Capillary's)."""
     vendor = check_vendor(vendor)
     path = resolve_path(name)
     doc = _with_includes(path)
@@ -140,25 +179,18 @@ def load(
             str(path),
             hint=f"did you mean '{did_you_mean(str(style), STYLES) or 'flat'}'?",
         )
-    options = dict(doc.get("options") or {})
-    for key in options:
-        if key not in spec.OPTION_KEYS:
-            raise _error(
-                f"unknown option '{key}'",
-                doc["options"],
-                key,
-                str(path),
-                hint=f"did you mean '{did_you_mean(key, spec.OPTION_KEYS)}'?",
-            )
+    start_ms = parse_start(doc.get("start", DEFAULT_START), doc, str(path))
+    weigh(doc, str(path), start_ms, max_events)
     return Scenario(
         path=str(path),
         doc=doc,
         name=str(doc.get("name") or path.stem),
         description=str(doc.get("description") or ""),
         seed=seed if seed is not None else int(doc.get("seed", 1)),
-        start_ms=parse_start(doc.get("start", DEFAULT_START), doc, str(path)),
+        start_ms=start_ms,
         envelope=style,
-        options=options,
+        options=dict(doc.get("options") or {}),
+        max_events=max_events,
         vendor=vendor,
     )
 
@@ -181,15 +213,6 @@ def _tiers(raw: Any, doc: Any, path: str) -> tuple[tuple[str, float], ...]:
 
 
 def _program(raw: dict[str, Any], path: str) -> ProgramSpec:
-    for key in raw:
-        if key not in spec.PROGRAM_KEYS:
-            raise _error(
-                f"unknown program key '{key}'",
-                raw,
-                key,
-                path,
-                hint=f"did you mean '{did_you_mean(key, spec.PROGRAM_KEYS)}'?",
-            )
     expiry = duration_ms(raw.get("expiry", "365d")) or 365 * 86_400_000
     ratio = raw.get("points_to_currency_ratio")
     return ProgramSpec(
@@ -207,101 +230,14 @@ def _program(raw: dict[str, Any], path: str) -> ProgramSpec:
     )
 
 
-_NUMBER = (int, float)
-ORG_TYPES: dict[str, Any] = {
-    "id": int,
-    "locale": str,
-    "currency": str,
-    "programs": list,
-    "targets": list,
-    "streaks": list,
-    "stores": int,
-    "event_type_prefix": bool,
-}
-PROGRAM_TYPES: dict[str, Any] = {
-    "id": int,
-    "name": str,
-    "default": bool,
-    "points_per_currency": _NUMBER,
-    "points_to_currency_ratio": _NUMBER,
-    "expiry": (str, int, float),
-    "tiers": list,
-    "tier_basis": str,
-    "downgrade_on_return": bool,
-    "promised_conversion": (str, int, float),
-}
-TARGET_TYPES: dict[str, Any] = {"name": str, "metric": str, "value": _NUMBER, "group": str}
-STREAK_TYPES: dict[str, Any] = {"name": str, "levels": list}
-CHOICES = {"tier_basis": ("lifetime_points", "spend"), "metric": ("spend", "visits")}
-
-
-def _typed(raw: Any, types: dict[str, Any], what: str, path: str, parent: Any, key: Any) -> None:
-    """``raw`` must be a mapping whose known keys hold values of the declared types."""
-    if not isinstance(raw, dict):
-        raise _error(f"{what} must be a mapping, got {raw!r}", parent, key, path)
-    for name, value in raw.items():
-        want = types.get(name)
-        bad_bool = isinstance(value, bool) and want is not bool
-        if want is not None and (bad_bool or not isinstance(value, want)):
-            kind = want.__name__ if isinstance(want, type) else "a number or duration"
-            raise _error(f"{what}.{name} must be {kind}, got {value!r}", raw, name, path)
-        if name in CHOICES and value not in CHOICES[name]:
-            guess = did_you_mean(str(value), CHOICES[name])
-            raise _error(
-                f"{what}.{name}: unknown value {value!r}",
-                raw,
-                name,
-                path,
-                hint=f"did you mean '{guess}'?" if guess else None,
-            )
-
-
-def check_org(raw: Any, path: str, doc: Any) -> None:
-    _typed(raw, ORG_TYPES, "org", path, doc, "org")
-    for key, types, what in (
-        ("programs", PROGRAM_TYPES, "program"),
-        ("targets", TARGET_TYPES, "target"),
-        ("streaks", STREAK_TYPES, "streak"),
-    ):
-        for i, item in enumerate(raw.get(key) or []):
-            _typed(item, types, what, path, raw[key], i)
-            if what != "program" and "name" not in item:
-                raise _error(f"a {what} needs a name", raw[key], i, path)
-    for streak in raw.get("streaks") or []:
-        levels = streak.get("levels", [])
-        if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in levels):
-            raise _error("streak levels are whole numbers above 0", streak, "levels", path)
-
-
 def org_spec(scenario: Scenario) -> OrgSpec:
-    """The scenario's ``org:`` block, checked (each problem located in the file)."""
+    """The scenario's ``org:`` block (its shape was checked by ``load``)."""
     raw = scenario.doc.get("org") or {}
-    path = scenario.path
-    check_org(raw, path, scenario.doc)
-    locale = str(raw.get("locale", "en_IN"))
-    if locale not in LOCALES:
-        guess = did_you_mean(locale, LOCALES)
-        raise _error(
-            f"unsupported locale '{locale}'",
-            raw,
-            "locale",
-            path,
-            hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(LOCALES)}",
-        )
-    for key in raw:
-        if key not in spec.ORG_KEYS:
-            raise _error(
-                f"unknown org key '{key}'",
-                raw,
-                key,
-                path,
-                hint=f"did you mean '{did_you_mean(key, spec.ORG_KEYS)}'?",
-            )
     programs = raw.get("programs") or [{}]
     return OrgSpec(
         org_id=raw.get("id"),
         currency=str(raw["currency"]) if "currency" in raw else None,
-        programs=tuple(_program(p, path) for p in programs),
+        programs=tuple(_program(p, scenario.path) for p in programs),
         targets=tuple(targets.target(t) for t in raw.get("targets") or []),
         streaks=tuple(streaks.streak(t) for t in raw.get("streaks") or []),
         event_type_prefix=bool(raw.get("event_type_prefix", True)),

@@ -16,6 +16,7 @@ from capmock.model.entities import Customer
 from capmock.model.factory import make_world, new_customer
 from capmock.model.ledger import Account
 from capmock.model.world import CustomerState, Emission
+from capmock.scenario.budget import BudgetExceeded
 from capmock.scenario.compiled import ACT, CHOOSE, FOR_EACH, REPEAT, WAIT, Op, compile_step
 from capmock.scenario.loader import Scenario, org_spec
 from capmock.scenario.state import customer_state
@@ -79,6 +80,7 @@ class Player:
         self.named: dict[str, Customer] = {}
         self.crowds: dict[str, int] = {}
         self.emitted = 0
+        self.spent = 0  # events the acts have made, against scenario.max_events
         self._ctx: Ctx | None = None  # one rendering context, re-aimed at each emission
         self.step_expect: tuple[Any, str] | None = None  # the step whose events render now
         self._ops: dict[int, Op] = {}  # id(step) -> the step, read (see scenario.compiled)
@@ -203,6 +205,11 @@ class Player:
             raise self.located(op.step, op.action, "expected a rejection, but the step succeeded")
         if op.name:
             self.refs[str(op.name)] = result
+        self.spent += len(emissions)
+        if self.scenario.max_events is not None and self.spent > self.scenario.max_events:
+            where = self.located(op.step, op.action, "")
+            raise BudgetExceeded(self.scenario.max_events, file=where.file, line=where.line,
+                                 column=where.column, field=op.action)  # fmt: skip
         return emissions
 
     def checkpoint(self, step: Any, args: dict[str, Any], each: Customer | None) -> Checkpoint:

@@ -1,7 +1,9 @@
 """The scenario language: top-level keys and every step, declared once.
 
-The loader validates against these declarations (with line numbers and did-you-mean
-hints) and ``schemas/scenario.json`` is generated from them.
+``scenario/format_schema.py`` generates the format's JSON Schema from these declarations
+(the top level, the org and the consumer block are declared there); the loader checks
+every scenario against it, with line numbers and did-you-mean hints. A new step is one
+``StepSpec`` here and one handler.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Param:
     kind: str
     required: bool = False
     doc: str = ""
+    low: float | None = None  # bounds of a number (None: the kind's, see format_schema)
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,19 @@ class StepSpec:
         return next((p for p in self.params if p.name == name), None)
 
 
-def P(name: str, kind: str, required: bool = False, doc: str = "") -> Param:
-    return Param(name, kind, required, doc)
+def P(
+    name: str,
+    kind: str,
+    required: bool = False,
+    doc: str = "",
+    *,
+    low: float | None = None,
+    high: float | None = None,
+) -> Param:
+    return Param(name, kind, required, doc, low, high)
 
 
+MAX_BULK = 10_000  # one step's events are held at once: a bulk issue stays small
 CUST = P("customer", "customer", doc="who; default: the loop's customer or the only one")
 AS = P("as", "string", doc="name this step's result for later steps")
 
@@ -134,7 +147,7 @@ _STEPS: list[StepSpec] = [
         (
             CUST,
             P("amount", "number"),
-            P("items", "int", doc="number of line items"),
+            P("items", "int", doc="number of line items (1-20)", low=1, high=20),
             P("discount", "number"),
             P("currency", "string"),
             P("store", "int"),
@@ -252,7 +265,19 @@ _STEPS: list[StepSpec] = [
     StepSpec(
         "issue_coupon",
         "Issue one coupon (or `count` in bulk) of a series.",
-        (CUST, P("series", "string"), P("count", "int"), P("discount", "number"), AS),
+        (
+            CUST,
+            P("series", "string"),
+            P(
+                "count",
+                "int",
+                doc="coupons at once (1-10,000; repeat for more)",
+                low=1,
+                high=MAX_BULK,
+            ),
+            P("discount", "number"),
+            AS,
+        ),
         "series",
         emits=("CouponIssue",),
     ),
@@ -499,7 +524,13 @@ _STEPS: list[StepSpec] = [
             CUST,
             P("json", "mapping", True, "JSONPath -> expected value, e.g. $.tier: 2"),
             P("within", "duration", doc="how long to poll (default consumer.within, else 10s)"),
-            P("status", "int", doc="the state endpoint's expected status (default 200)"),
+            P(
+                "status",
+                "int",
+                doc="the state endpoint's expected status (default 200)",
+                low=100,
+                high=599,
+            ),
         ),
         "customer",
     ),
@@ -514,48 +545,7 @@ _STEPS: list[StepSpec] = [
 
 STEPS: dict[str, StepSpec] = {s.name: s for s in _STEPS}
 
-TOP_LEVEL: dict[str, str] = {
-    "name": "string",
-    "description": "string",
-    "seed": "int",
-    "start": "string",
-    "include": "string|list",
-    "org": "mapping",
-    "envelope": "string",
-    "options": "mapping",
-    "customers": "mapping",
-    "steps": "list",
-    "delivery": "mapping",
-    "consumer": "mapping",
-    "expect": "expect",
-}
-
-ORG_KEYS = {
-    "id",
-    "locale",
-    "currency",
-    "programs",
-    "targets",
-    "streaks",
-    "stores",
-    "event_type_prefix",
-}
-PROGRAM_KEYS = {
-    "id",
-    "name",
-    "default",
-    "points_per_currency",
-    "points_to_currency_ratio",
-    "expiry",
-    "tiers",
-    "tier_basis",
-    "downgrade_on_return",
-    "promised_conversion",
-}
-TIER_KEYS = {"name", "threshold"}
 OPTION_KEYS = {"enrich", "tz_millis", "trace"}
-# consumer: {state: "GET {base}/customers/{customerId}", headers: {K: V}, within: 10s}
-CONSUMER_KEYS = {"state", "headers", "within"}
 CUSTOMER_KEYS = {"crowd", "first_name", "last_name", "mobile", "email", "tier"}
 
 

@@ -1,4 +1,5 @@
-"""Checks a loaded scenario against the language in ``spec.py``; every problem, located."""
+"""Checks a loaded scenario: its shape by the format's JSON Schema (``schemacheck``), then
+what a schema cannot say — names, references, events, expectations, arithmetic."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Any
 from capmock import catalog
 from capmock.errors import CapmockError, ScenarioError, did_you_mean
 from capmock.scenario import spec
+from capmock.scenario.compiled import split_step
 from capmock.scenario.expect import parse_expect
 from capmock.scenario.expressions import PathError, parse_jsonpath, template_names
-from capmock.scenario.yamlload import Located, key_mark, mark_of
+from capmock.scenario.schemacheck import schema_problems
+from capmock.scenario.yamlload import Located, key_mark, mark_of, quoted
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
 
 
@@ -23,6 +25,9 @@ def duration_ms(value: Any) -> int | None:
         return int(value * 1000)
     match = DURATION.match(str(value))
     return int(float(match.group(1)) * UNITS_MS[match.group(2)]) if match else None
+
+
+DECLARE = "declare it under `customers:`"
 
 
 @dataclass
@@ -57,76 +62,46 @@ class Checker:
             )
         )
 
-    def unknown_key(self, container: Any, key: str, known: Any, what: str, path: str) -> None:
-        guess = did_you_mean(key, known)
-        noun, _, owner = what.partition(" for ")
-        self.add(
-            f"unknown {noun} '{key}'" + (f" for {owner}" if owner else ""),
-            container,
-            key,
-            field=path,
-            on_key=True,
-            hint=f"did you mean '{guess}'?" if guess else f"known: {', '.join(sorted(known))}",
-        )
+    def unknown(
+        self, what: str, value: Any, known: Any, where: tuple[Any, Any, str], otherwise: str,
+        suffix: str = "",
+    ) -> None:  # fmt: skip
+        """``value`` names no known ``what``: say so where it stands, with a guess."""
+        container, key, path = where
+        guess = did_you_mean(str(value), known)
+        self.add(f"unknown {what} {quoted(value)}{suffix}", container, key, field=path,
+                 hint=f"did you mean '{guess}'?" if guess else otherwise)  # fmt: skip
 
-    # ---- values -------------------------------------------------------------------
+    # ---- values (the schema has checked their shapes) -------------------------------
     def kind(
         self, value: Any, kind: str, container: Any, key: Any, path: str, loop_customer: bool
     ) -> None:
-        ok = {
-            "int": isinstance(value, int) and not isinstance(value, bool),
-            "number": isinstance(value, int | float) and not isinstance(value, bool),
-            "string": isinstance(value, str),
-            "bool": isinstance(value, bool),
-            "mapping": isinstance(value, dict),
-            "list": isinstance(value, list),
-            "duration": duration_ms(value) is not None,
-            "date": isinstance(value, str) and bool(DATE.match(value)),
-            "tier": isinstance(value, str | int) and not isinstance(value, bool),
-        }.get(kind)
         if kind == "customer":
             self.customer(value, container, key, path, loop_customer)
-        elif kind == "ref":
-            self.ref(value, container, key, path)
+        elif kind == "ref" and value not in self.refs:
+            self.unknown("reference", value, self.refs, (container, key, path),
+                         "name an earlier step's result with `as:`")  # fmt: skip
         elif kind == "expect":
             self.expect(value, container, key, path)
-        elif kind == "event":
-            if value not in catalog.catalog():
-                guess = did_you_mean(str(value), catalog.names())
-                self.add(
-                    f"unknown event '{value}'",
-                    container,
-                    key,
-                    field=path,
-                    hint=f"did you mean '{guess}'?" if guess else "see `capmock events`",
-                )
-        elif not ok:
-            self.add(f"expected {spec.KINDS[kind]}, got {value!r}", container, key, field=path)
+        elif kind == "event" and value not in catalog.catalog():
+            self.unknown("event", value, catalog.names(), (container, key, path),
+                         "see `capmock events`")  # fmt: skip
 
     def customer(self, value: Any, container: Any, key: Any, path: str, loop: bool) -> None:
         if value in self.customers or (loop and value in ("$each", "each")):
             return
         known = self.customers | ({"each"} if loop else set())
-        guess = did_you_mean(str(value), known)
-        self.add(
-            f"unknown customer '{value}'",
-            container,
-            key,
-            field=path,
-            hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
-        )
+        self.unknown("customer", value, known, (container, key, path), DECLARE)
 
     def expect(self, value: Any, container: Any, key: Any, path: str) -> None:
         try:
             parse_expect(value)
         except ValueError as err:
             self.add(f"bad expectation: {err}", container, key, field=path,
-                     hint=spec.KINDS["expect"])
+                     hint=spec.KINDS["expect"])  # fmt: skip
 
-    def check_json(self, value: Any, step: Any, path: str, loop: bool) -> None:
+    def check_json(self, value: Any, path: str, loop: bool) -> None:
         """A check's `json:` — JSONPath keys, templates naming known customers."""
-        if not isinstance(value, dict):
-            return
         names = self.customers | {"customer"} | ({"each"} if loop else set())
         for key, want in value.items():
             try:
@@ -136,216 +111,90 @@ class Checker:
                 self.add(str(err), value, key, field=f"{path}.json")
                 continue
             for name in (n for n in used if n not in names):
-                guess = did_you_mean(name, names)
-                self.add(
-                    f"unknown customer '{name}' in a template",
-                    value,
-                    key,
-                    field=f"{path}.json",
-                    hint=f"did you mean '{guess}'?" if guess else "declare it under `customers:`",
-                )
+                where = (value, key, f"{path}.json")
+                self.unknown("customer", name, names, where, DECLARE, " in a template")
 
-    def ref(self, value: Any, container: Any, key: Any, path: str) -> None:
-        if value not in self.refs:
-            guess = did_you_mean(str(value), self.refs)
-            self.add(
-                f"unknown reference '{value}'",
-                container,
-                key,
-                field=path,
-                hint=f"did you mean '{guess}'?"
-                if guess
-                else "name an earlier step's result with `as:`",
-            )
+    def crowd(self, value: Any, step: Any, path: str) -> None:
+        if value not in self.customers:
+            self.unknown("crowd", value, self.customers, (step, "for_each", path), DECLARE)
 
     # ---- steps --------------------------------------------------------------------
-    def steps(self, steps: Any, container: Any, key: Any, path: str, loop: bool) -> None:
-        if not isinstance(steps, list):
-            self.add("expected a list of steps", container, key, field=path)
-            return
+    def steps(self, steps: list[Any], path: str, loop: bool) -> None:
         for i, step in enumerate(steps):
-            self.step(step, steps, i, f"{path}[{i}]", loop)
+            self.step(step, f"{path}[{i}]", loop)
 
-    def step(self, step: Any, parent: Any, index: int, path: str, loop: bool) -> None:
-        if not isinstance(step, dict) or not step:
-            self.add(
-                "a step is a mapping like `- transact: {customer: alice, amount: 100}`",
-                parent,
-                index,
-                field=path,
-            )
-            return
-        names = [k for k in step if k in spec.STEPS]
-        extras = [
-            k
-            for k in step
-            if k not in spec.STEPS
-            and k not in ("steps", "as")
-            and not any(k == p.name for p in spec.COMMON)
-        ]
-        if not names:
-            first = next(iter(step))
-            self.unknown_key(step, first, spec.STEPS, "step", path)
-            return
-        if len(names) > 1:
-            self.add(
-                f"one action per step, found {', '.join(names)}",
-                step,
-                names[1],
-                field=path,
-                on_key=True,
-            )
-            return
-        action = spec.STEPS[names[0]]
-        for k in extras:
-            if action.param(k) is None:
-                self.unknown_key(step, k, self._keys(action), f"key for '{action.name}'", path)
-        self.args(action, step, path, loop)
-
-    def _keys(self, action: spec.StepSpec) -> set[str]:
-        return {p.name for p in action.params} | {p.name for p in spec.COMMON} | {"steps"}
-
-    def args(self, action: spec.StepSpec, step: Located, path: str, loop: bool) -> None:
+    def step(self, step: Located, path: str, loop: bool) -> None:
+        action = spec.STEPS[next(k for k in step if k in spec.STEPS)]
         raw = step[action.name]
-        args: dict[str, Any] = {}
-        if isinstance(raw, dict):
-            args = dict(raw)
-            holder: Any = raw
-            for k in raw:
-                if action.param(k) is None and k not in {p.name for p in spec.COMMON}:
-                    self.unknown_key(
-                        raw,
-                        k,
-                        self._keys(action),
-                        f"parameter for '{action.name}'",
-                        f"{path}.{action.name}",
-                    )
-        elif raw is None:
-            holder = step
-        elif action.primary is not None:
-            args = {action.primary: raw}
-            holder = step
-        else:
-            self.add(
-                f"'{action.name}' takes a mapping of parameters",
-                step,
-                action.name,
-                field=f"{path}.{action.name}",
-            )
-            return
-        for k in step:
-            if k != action.name and action.param(k) is not None:
-                args[k] = step[k]
-        self.check_args(action, args, holder, step, path, loop)
-
-    def check_args(
-        self,
-        action: spec.StepSpec,
-        args: dict[str, Any],
-        holder: Any,
-        step: Any,
-        path: str,
-        loop: bool,
-    ) -> None:
+        holder = raw if isinstance(raw, dict) else step
+        _, args = split_step(step)
         for p in action.params:
-            where = holder if isinstance(holder, dict) and p.name in holder else step
-            key = p.name if p.name in where else action.name
             if p.name in args:
+                where = holder if isinstance(holder, dict) and p.name in holder else step
+                key = p.name if p.name in where else action.name
                 self.kind(args[p.name], p.kind, where, key, f"{path}.{p.name}", loop)
-            elif p.required:
-                self.add(
-                    f"'{action.name}' needs '{p.name}' ({spec.KINDS[p.kind]})",
-                    step,
-                    action.name,
-                    field=f"{path}.{action.name}",
-                )
         for where in {id(holder): holder, id(step): step}.values():
             if isinstance(where, dict) and "expect" in where:
                 self.expect(where["expect"], where, "expect", f"{path}.expect")
         if action.name == "check":
-            self.check_json(args.get("json"), step, f"{path}.check", loop)
-        if action.name == "for_each":
-            self.steps(step.get("steps"), step, "steps", f"{path}.steps", True)
+            self.check_json(args["json"], f"{path}.check", loop)
+        elif action.name == "for_each":
+            self.crowd(args["customers"], step, f"{path}.customers")
+            self.steps(step.get("steps") or [], f"{path}.steps", True)
         elif action.nested:
-            self.steps(step.get("steps"), step, "steps", f"{path}.steps", loop)
+            self.steps(step.get("steps") or [], f"{path}.steps", loop)
         elif action.name == "choose":
-            self.branches(args.get("branches"), step, path, loop)
-        if "as" in args and isinstance(args["as"], str):
+            for i, branch in enumerate(args["branches"]):
+                self.steps(branch.get("steps") or [], f"{path}.choose[{i}].steps", loop)
+        if isinstance(args.get("as"), str):
             self.refs.add(args["as"])
-        if "as" in step and isinstance(step["as"], str):
-            self.refs.add(step["as"])
 
-    def branches(self, branches: Any, step: Any, path: str, loop: bool) -> None:
-        if not isinstance(branches, list):
-            return
-        for i, branch in enumerate(branches):
-            bpath = f"{path}.choose[{i}]"
-            if not isinstance(branch, dict):
-                self.add("a branch is {weight: N, steps: [...]}", branches, i, field=bpath)
-                continue
-            weight = branch.get("weight", 1)
-            if not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0:
-                self.add("weight must be a number >= 0", branch, "weight", field=f"{bpath}.weight")
-            self.steps(branch.get("steps", []), branch, "steps", f"{bpath}.steps", loop)
+    # ---- arithmetic ---------------------------------------------------------------
+    def durations(self, doc: dict[str, Any]) -> None:
+        """Durations the schema cannot weigh: a program's expiry and conversion delay."""
+        for i, program in enumerate((doc.get("org") or {}).get("programs") or []):
+            for key, low, high in (
+                ("expiry", DAY_MS, MAX_PERIOD_MS),
+                ("promised_conversion", 0, MAX_PERIOD_MS),
+            ):
+                if key not in program:
+                    continue
+                ms = duration_ms(program[key])
+                if ms is not None and not low <= ms <= high:
+                    self.add(
+                        f"{key} must be from {low // DAY_MS}d to {high // DAY_MS}d, "
+                        f"got {program[key]!r}",
+                        program,
+                        key,
+                        field=f"org.programs[{i}].{key}",
+                        hint="durations in whole days, e.g. 365d",
+                    )
+
+
+DAY_MS = 86_400_000
+MAX_PERIOD_MS = 36_500 * DAY_MS  # a hundred years
 
 
 def check(doc: Any, file: str) -> None:
-    """Raise one ScenarioError listing every problem (each located), or return."""
-    checker = Checker(file)
+    """Raise one ScenarioError listing every problem (each located), or return: the shape
+    by the format's JSON Schema, then what a schema cannot say (names, references…)."""
     if not isinstance(doc, dict):
-        raise ScenarioError("a scenario is a mapping (name, org, customers, steps…)", file=file)
-    for key in doc:
-        if key not in spec.TOP_LEVEL:
-            checker.unknown_key(doc, key, spec.TOP_LEVEL, "top-level key", key)
-    customers = doc.get("customers") or {}
-    if isinstance(customers, dict):
-        for name, value in customers.items():
-            is_crowd = isinstance(value, dict) and "crowd" in value
-            (checker.crowds if is_crowd else checker.customers).add(name)
-            if isinstance(value, dict):
-                for k in value:
-                    if k not in spec.CUSTOMER_KEYS:
-                        checker.unknown_key(
-                            value, k, spec.CUSTOMER_KEYS, "customer key", f"customers.{name}"
-                        )
-    else:
-        checker.add("expected a mapping of customer names", doc, "customers", field="customers")
+        raise ScenarioError("a scenario is a mapping (name, org, customers, steps…)", file=file,
+                            line=1)  # fmt: skip
+    problems = schema_problems(doc, file)
+    if problems:
+        raise ScenarioProblems(problems)
+    checker = Checker(file)
+    for name, value in (doc.get("customers") or {}).items():
+        is_crowd = isinstance(value, dict) and "crowd" in value
+        (checker.crowds if is_crowd else checker.customers).add(name)
     checker.customers |= checker.crowds
     if "expect" in doc:
         checker.expect(doc["expect"], doc, "expect", "expect")
-    consumer(checker, doc.get("consumer"), doc)
-    if "steps" not in doc:
-        checker.add("a scenario needs `steps:`", doc, None, field="steps")
-    else:
-        checker.steps(doc["steps"], doc, "steps", "steps", False)
+    checker.durations(doc)
+    checker.steps(doc["steps"], "steps", False)
     if checker.problems:
         raise ScenarioProblems(checker.problems)
-
-
-def consumer(checker: Checker, block: Any, doc: Any) -> None:
-    """`consumer: {state: "GET {base}/customers/{customerId}", headers: {…}, within: 10s}`."""
-    if block is None:
-        return
-    if not isinstance(block, dict):
-        checker.add("expected a mapping {state, headers, within}", doc, "consumer",
-                    field="consumer")
-        return
-    for key in block:
-        if key not in spec.CONSUMER_KEYS:
-            checker.unknown_key(block, key, spec.CONSUMER_KEYS, "consumer key", "consumer")
-    state = block.get("state")
-    if state is not None and (not isinstance(state, str) or "{customerId}" not in state):
-        checker.add(
-            "state must be a URL template with {customerId}", block, "state",
-            field="consumer.state", hint='e.g. "GET {base}/customers/{customerId}"',
-        )
-    headers = block.get("headers")
-    if headers is not None and not isinstance(headers, dict):
-        checker.add("headers must be a mapping of names to values", block, "headers",
-                    field="consumer.headers")
-    if "within" in block and duration_ms(block["within"]) is None:
-        checker.add(f"expected {spec.KINDS['duration']}", block, "within",
-                    field="consumer.within")
 
 
 class ScenarioProblems(ScenarioError):
