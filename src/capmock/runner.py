@@ -12,10 +12,10 @@ from typing import Any
 from capmock.contract.results import Case
 from capmock.contract.scenario_run import consumer_state, has_checks, play
 from capmock.delivery import DeliveryOptions, Planned, Summary, read_journal, resume
-from capmock.delivery.options import CLI_FIELDS
+from capmock.delivery.options import given, setting_values
 from capmock.delivery.sink import Received, Sink
 from capmock.delivery.types import EventOutcome
-from capmock.errors import UsageError, did_you_mean
+from capmock.errors import UsageError
 from capmock.scenario import load, rehearse
 from capmock.scenario.budget import DEFAULT_MAX_EVENTS
 from capmock.scenario.loader import Scenario
@@ -24,8 +24,6 @@ from capmock.scenario.player import Player
 DEFAULT_SCENARIO = "all-events"
 TARGET_ENV = "CAPMOCK_TARGET"
 
-# Keys of a scenario's `delivery:` block, named like the CLI flags (dashes or underscores).
-DELIVERY_KEYS = {*CLI_FIELDS, "target", "headers"}
 
 
 @dataclass
@@ -46,42 +44,18 @@ class RunResult:
 
 
 def scenario_delivery(scenario: Scenario) -> dict[str, Any]:
-    """The scenario's `delivery:` block with keys normalised to from_cli's names."""
+    """The scenario's `delivery:` block keyed by setting names (see DeliveryOptions)."""
     raw = scenario.doc.get("delivery") or {}
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = str(key).replace("-", "_")
-        if name not in DELIVERY_KEYS:
-            guess = did_you_mean(name, DELIVERY_KEYS)
-            raise UsageError(
-                f"{scenario.path}: delivery: unknown key '{key}'",
-                hint=f"did you mean '{guess}'?" if guess else None,
-            )
-        if name == "headers":
-            name = "header"
-        if name == "header":
-            value = (
-                [value]
-                if isinstance(value, str)
-                else [f"{k}: {v}" for k, v in value.items()]
-                if isinstance(value, dict)
-                else list(value)
-            )
-        out[name] = value if name == "header" else str(value)
-    return out
+    return setting_values(raw, where=f"{scenario.path}: delivery: ", extra=("target",))
 
 
 def options_for(scenario: Scenario, flags: dict[str, Any]) -> tuple[DeliveryOptions, str | None]:
     """Delivery options: the flags given win over the scenario's delivery block."""
-    merged = scenario_delivery(scenario)
-    for key, value in flags.items():
-        if value not in (None, (), []):
-            merged[key] = value
+    merged = {**scenario_delivery(scenario), **given(flags)}
     target = merged.pop("target", None)
     merged.setdefault("seed", scenario.seed)
-    if isinstance(merged.get("seed"), str):
-        merged["seed"] = int(merged["seed"])
-    return DeliveryOptions.from_cli(**merged), target
+    options = DeliveryOptions.from_settings(merged, where=f"{scenario.path}: delivery: ")
+    return options, target
 
 
 def planned(player: Player) -> Iterator[Planned]:

@@ -24,7 +24,7 @@ from capmock.schemas import default_validator
 
 def config(base: str, *, state: bool = False, **kw: Any) -> SuiteConfig:
     endpoint = StateEndpoint.parse("{base}/customers/{customerId}", target=base) if state else None
-    return SuiteConfig(f"{base}/webhook", options=DeliveryOptions.from_cli(retry="none"),
+    return SuiteConfig(f"{base}/webhook", options=DeliveryOptions.from_settings(retry="none"),
                        state=endpoint, within=0.5, **kw)
 
 

@@ -85,9 +85,9 @@ def test_secrets_never_reach_the_journal_or_output(
 ) -> None:
     secret = "whsec_" + base64.b64encode(b"very-secret-signing-key").decode()
     secrets = ["tok-s3cret", "key-s3cret", secret, secret[6:]]
-    opts = DeliveryOptions.from_cli(bearer="tok-s3cret", header=["X-Api-Key: key-s3cret"],
+    opts = DeliveryOptions.from_settings(bearer="tok-s3cret", header=["X-Api-Key: key-s3cret"],
                                     sign="standard-webhooks", secret=secret)
-    basic = DeliveryOptions.from_cli(basic_auth="user:pw-s3cret")
+    basic = DeliveryOptions.from_settings(basic_auth="user:pw-s3cret")
     secrets += ["pw-s3cret", base64.b64encode(b"user:pw-s3cret").decode()]
     second = tmp_path / "second.jsonl"
     with Sink.start(statuses=[500]) as sink:
@@ -163,9 +163,9 @@ def test_resume_refuses_events_that_do_not_match(
 
 def test_resume_needs_secrets_again(make_events: EventsFactory, journal_path: Path) -> None:
     with Sink.start() as sink:
-        deliver(make_events(1), sink.url, DeliveryOptions.from_cli(bearer="t"),
+        deliver(make_events(1), sink.url, DeliveryOptions.from_settings(bearer="t"),
                 journal=journal_path)
-    with pytest.raises(UsageError, match="--bearer"):
+    with pytest.raises(UsageError, match="used bearer"):
         resume(journal_path)
 
 

@@ -7,7 +7,6 @@ from email.utils import format_datetime
 
 import pytest
 
-from capmock.delivery import parse
 from capmock.delivery.options import DeliveryOptions
 from capmock.delivery.policy import (
     STANDARD_WEBHOOKS_SCHEDULE,
@@ -167,69 +166,69 @@ def test_make_policy_rejects_bad_values(kwargs: dict[str, str], message: str) ->
     assert err.value.exit_code == 2
 
 
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [("250ms", 0.25), ("30s", 30.0), ("5m", 300.0), ("2h", 7200.0), ("7d", 604800.0),
-     ("1.5s", 1.5), ("3", 3.0), (" 10 s ", 10.0)],
-)
-def test_durations(text: str, seconds: float) -> None:
-    assert parse.duration(text) == pytest.approx(seconds)
-
-
-def test_ranges_and_probabilities() -> None:
-    assert parse.duration_range("1s..30s") == (1.0, 30.0)
-    assert parse.duration_range("200ms") == (0.2, 0.2)
-    assert parse.probability("10%") == pytest.approx(0.1)
-    assert parse.probability("0.25") == 0.25
-    for bad in ("5x", "-1s", "s", ""):
-        with pytest.raises(UsageError):
-            parse.duration(bad)
-    with pytest.raises(UsageError, match="MIN greater than MAX"):
-        parse.duration_range("30s..1s")
-    for bad in ("150%", "1.5", "lots"):
-        with pytest.raises(UsageError):
-            parse.probability(bad)
-
-
-def test_options_from_cli() -> None:
-    opts = DeliveryOptions.from_cli(
+def test_options_from_settings_text_and_typed_alike() -> None:
+    text = DeliveryOptions.from_settings(
         connections="8", timeout="500ms", header=["X-Org: 42"], bearer="t", retry="custom",
         max_attempts="3", duplicates="10%", duplicate_delay="1s..2s", reorder="5",
         reorder_scope="customer", delay="0..50ms", burst="20/3s", time_scale="0.01", seed=9,
     )
+    typed = DeliveryOptions.from_settings(
+        connections=8, timeout=0.5, header=[("X-Org", "42")], bearer="t", retry="custom",
+        max_attempts=3, duplicates=0.1, duplicate_delay=(1.0, 2.0), reorder=5,
+        reorder_scope="customer", delay=(0.0, 0.05), burst=(20, 3.0), time_scale=0.01, seed=9,
+    )
+    assert text == typed
+    opts = text
     assert (opts.connections, opts.timeout, opts.headers) == (8, 0.5, (("X-Org", "42"),))
     assert (opts.policy.max_attempts, opts.policy.time_scale) == (3, 0.01)
     f = opts.faults
     assert (f.duplicate, f.duplicate_delay, f.reorder, f.reorder_scope) == (
         0.1, (1.0, 2.0), 5, "customer")
     assert (f.delay, f.burst, f.burst_gap, opts.seed) == ((0.0, 0.05), 20, 3.0, 9)
-    assert DeliveryOptions.from_cli().user_agent == "Java/1.8.0_272"
+    assert DeliveryOptions.from_settings().user_agent == "Java/1.8.0_272"
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"connections": "0"}, "--connections"),
-        ({"timeout": "fast"}, "--timeout"),
-        ({"timeout": "0s"}, "--timeout"),
-        ({"header": ["no-colon-secret"]}, "--header"),
-        ({"basic_auth": "nopassword"}, "--basic-auth"),
+        ({"connections": "0"}, "connections: must be at least 1"),
+        ({"timeout": "fast"}, "timeout: cannot read duration 'fast'"),
+        ({"timeout": "0s"}, "timeout: must be greater than 0"),
+        ({"header": ["no-colon-secret"]}, "header: cannot read header 'no-colon-secret'"),
+        ({"basic_auth": "nopassword"}, "basic_auth: expected user:password"),
         ({"basic_auth": "u:p", "bearer": "t"}, "both set"),
-        ({"sign": "standard-webhooks"}, "needs --secret"),
-        ({"sign": "hmac", "secret": "whsec_MTIz"}, "--sign"),
-        ({"sign": "standard-webhooks", "secret": "whsec_"}, "--secret"),
-        ({"reorder_scope": "cust"}, "--reorder-scope"),
-        ({"duplicates": "2"}, "--duplicates"),
-        ({"burst": "0"}, "--burst"),
+        ({"sign": "standard-webhooks"}, "needs a secret"),
+        ({"sign": "hmac", "secret": "whsec_MTIz"}, "sign: unknown signing scheme 'hmac'"),
+        ({"sign": "standard-webhooks", "secret": "whsec_"}, "secret: not a Standard"),
+        ({"reorder_scope": "cust"}, "did you mean 'customer'"),
+        ({"duplicates": "2"}, "duplicates: '2' is not between 0 and 1"),
+        ({"burst": "0"}, "burst: must be at least 1"),
+        ({"delay": "10-50ms"}, "use MIN..MAX, e.g. 10..50ms"),
+        ({"retry": "capilary"}, "did you mean 'capillary'"),
     ],
 )
-def test_options_from_cli_rejects_bad_values(kwargs: dict[str, object], message: str) -> None:
+def test_bad_settings_name_the_setting_never_a_flag(
+    kwargs: dict[str, object], message: str
+) -> None:
     with pytest.raises(UsageError) as err:
-        DeliveryOptions.from_cli(**kwargs)  # type: ignore[arg-type]
+        DeliveryOptions.from_settings(**kwargs)  # type: ignore[arg-type]
     assert message in str(err.value)
+    assert "--" not in str(err.value)
 
 
-def test_a_bad_header_is_reported_without_its_value() -> None:
+def test_a_bad_header_is_reported_by_its_name_without_its_value() -> None:
     with pytest.raises(UsageError) as err:
-        DeliveryOptions.from_cli(header=["Authorization Bearer hunter2"])
-    assert "hunter2" not in str(err.value)
+        DeliveryOptions.from_settings(header=["Authorization Bearer hunter2"])
+    assert "hunter2" not in str(err.value) and "'Authorization …'" in str(err.value)
+
+
+def test_where_prefixes_errors_and_unknown_settings_get_a_hint() -> None:
+    from capmock.delivery.options import setting_values
+
+    with pytest.raises(UsageError, match=r"^x.yaml: delivery: delay: cannot read duration"):
+        DeliveryOptions.from_settings({"delay": "soon"}, where="x.yaml: delivery: ")
+    with pytest.raises(UsageError, match="did you mean 'duplicates'"):
+        setting_values({"duplicate": "5%"})
+    values = setting_values({"max-attempts": 3, "headers": {"X-A": "1"}, "time_scale": 0.5})
+    assert values == {"max_attempts": 3, "header": (("X-A", "1"),), "time_scale": 0.5}
+    assert DeliveryOptions.from_settings(values).headers == (("X-A", "1"),)

@@ -36,7 +36,7 @@ def test_200_is_delivered_once_with_capillary_headers(
         headers={"Content-Type": "application/json", "User-Agent": "Java/1.8.0_272",
                  "X-Org": "42"},
     ).respond_with_data("ok")
-    opts = DeliveryOptions.from_cli(header=["X-Org: 42"])
+    opts = DeliveryOptions.from_settings(header=["X-Org: 42"])
     summary = deliver([event], httpserver.url_for("/hook"), opts, sleep=fake_time.sleep,
                       clock=fake_time.clock, journal=journal_path)
     httpserver.check_assertions()
@@ -206,9 +206,10 @@ def test_signed_deliveries_verify_with_standardwebhooks(
 
 def test_auth_headers_reach_the_consumer(make_events: EventsFactory) -> None:
     with Sink.start() as sink:
-        deliver(make_events(1), sink.url, DeliveryOptions.from_cli(basic_auth="user:pw"),
+        deliver(make_events(1), sink.url, DeliveryOptions.from_settings(basic_auth="user:pw"),
                 journal=False)
-        deliver(make_events(1), sink.url, DeliveryOptions.from_cli(bearer="tok"), journal=False)
+        deliver(make_events(1), sink.url, DeliveryOptions.from_settings(bearer="tok"),
+                journal=False)
         basic, bearer = sink.wait_for(2)
     assert basic.header("Authorization") == "Basic " + base64.b64encode(b"user:pw").decode()
     assert bearer.header("Authorization") == "Bearer tok"

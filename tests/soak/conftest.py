@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from capmock.soak.options import MixEntry
+from capmock.soak.settings import MixEntry
 from capmock.soak.templates import Mix, build_mix
 
 

@@ -7,8 +7,8 @@ import io
 from rich.console import Console
 
 from capmock.soak.display import SoakDisplay
-from capmock.soak.options import SoakOptions
 from capmock.soak.report import Snapshot
+from capmock.soak.settings import SoakOptions
 
 
 def snapshot(**kw: object) -> Snapshot:

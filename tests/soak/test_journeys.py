@@ -6,9 +6,9 @@ import json
 from collections import defaultdict
 
 import capmock
-from capmock.soak.engine import JourneySource
+from capmock.soak.crowd import JourneySource
 from capmock.soak.ids import customer_id, decode_event_id
-from capmock.soak.options import MixEntry
+from capmock.soak.settings import MixEntry
 from capmock.soak.templates import Mix, build_mix
 
 

@@ -36,8 +36,13 @@ def test_broken_threshold_exits_1_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_bad_soak_flags_are_usage_errors() -> None:
-    for args, text in [((), "--target is required"),
-                       (("--target", "http://127.0.0.1:9/x", "--rate", "fast"), "--rate")]:
+    for args, text in [((), "Missing option '--target'"),
+                       (("--target", "http://127.0.0.1:9/x", "--rate", "fast"),
+                        "Invalid value for '--rate': cannot read rate 'fast'"),
+                       (("--target", "http://127.0.0.1:9/x", "--journal-max", "1k"),
+                        "Invalid value for '--journal-max': at least 4096 bytes"),
+                       (("--target", "http://127.0.0.1:9/x", "--header", "NoColon"),
+                        "cannot read header 'NoColon'")]:
         result = soak(*args)
         assert result.exit_code == 2
         assert text in result.output and "Traceback" not in result.output

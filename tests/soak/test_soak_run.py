@@ -25,7 +25,7 @@ def options(url: str, tmp: Path, **kw: str) -> SoakOptions:
     base = {"rate": "200/s", "duration": "2s", "customers": "300", "seed": "5",
             "mix": "crowd-journey:3,earn-and-redeem:1", "connections": "8",
             "journal": str(tmp / "journal.jsonl"), "templates": "4"}
-    return SoakOptions.from_cli(target=url + "hook", **{**base, **kw})
+    return SoakOptions.from_settings(target=url + "hook", **{**base, **kw})
 
 
 def assert_causal(received: list[Received]) -> None:

@@ -28,7 +28,7 @@ def test_signed_duplicated_deliveries_verify_and_keep_their_id() -> None:
         Planned.from_payload(i, p)
         for i, p in enumerate(plan("points-transfer", vendor="voucherify"))
     ]
-    opts = DeliveryOptions.from_cli(
+    opts = DeliveryOptions.from_settings(
         sign="standard-webhooks", secret=SECRET, duplicates="100%", duplicate_delay="0s", seed="4"
     )
     with Sink.start() as sink:

@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from capmock.cli.base import boundary, emit_json, main, vendor_option
-from capmock.cli.delivery import delivery_flags, pop_flags, report_flags, write_reports
+from capmock.cli.delivery import report_flags, write_reports
+from capmock.cli.params import POSITIVE_DURATION, delivery_flags, pop_settings
 from capmock.contract.suite import CHECKS
 from capmock.envelope import STYLES
 from capmock.errors import UsageError, did_you_mean
@@ -35,18 +36,19 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
     retry-safety and concurrency retry 5xx quickly unless --retry says how."""
     from capmock.contract.suite import quick_retries
     from capmock.delivery import DeliveryOptions
+    from capmock.delivery.options import given
 
-    given = [f"--{k.replace('_', '-')}" for k in FAULT_FLAGS if flags.get(k) not in (None, ())]
-    if given:
-        raise UsageError(
-            f"{', '.join(given)}: check applies its own faults, one check at a time",
-            hint="use `capmock run` to deliver a scenario with faults",
+    values = given(flags)
+    faults = [f"--{k.replace('_', '-')}" for k in FAULT_FLAGS if k in values]
+    if faults:
+        raise click.UsageError(
+            f"{', '.join(faults)}: check applies its own faults, one check at a time "
+            "(use `capmock run` to deliver a scenario with faults)"
         )
-    kwargs = {k: v for k, v in flags.items() if k not in FAULT_FLAGS and v not in (None, ())}
-    tuned = any(k in kwargs for k in TUNING)
-    kwargs.setdefault("retry", "custom" if tuned else "none")
-    options = DeliveryOptions.from_cli(**kwargs)
-    explicit = "retry" in {k for k, v in flags.items() if v not in (None, ())} or tuned
+    tuned = any(k in values for k in TUNING)
+    explicit = "retry" in values or tuned
+    values.setdefault("retry", "custom" if tuned else "none")
+    options = DeliveryOptions.from_settings(values)
     return options, options.policy if explicit else quick_retries()
 
 
@@ -68,6 +70,7 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
 @click.option("--only", help=f"Comma-separated checks: {', '.join(CHECKS)}.")
 @click.option(
     "--within",
+    type=POSITIVE_DURATION,
     default="5s",
     show_default=True,
     help="How long the consumer's state may take to settle or agree.",
@@ -85,11 +88,11 @@ def check_cmd(
     seed: int,
     events: str | None,
     only: str | None,
-    within: str,
+    within: float,
     as_json: bool,
     quiet: bool,
     state: str | None,
-    state_header: tuple[str, ...],
+    state_header: tuple[tuple[str, str], ...],
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
@@ -103,9 +106,8 @@ def check_cmd(
     from capmock.contract.consumer_state import StateEndpoint
     from capmock.contract.suite import SuiteConfig
     from capmock.contract.webhook import serving
-    from capmock.delivery.parse import duration
 
-    options, retrying = suite_options(pop_flags(kwargs))
+    options, retrying = suite_options(pop_settings(kwargs))
     known = catalog.names() if vendor == "capillary" else [vendor_event_type()]
     subscribed = _names(events, known, "event")
     checks = _names(only, CHECKS, "check") or frozenset(CHECKS)
@@ -120,7 +122,7 @@ def check_cmd(
             envelope=envelope,
             vendor=vendor,
             seed=seed,
-            within=duration(within, "--within"),
+            within=within,
             events=subscribed,
             only=tuple(c for c in CHECKS if c in checks),
             on_case=(lambda case: click.echo(case.describe())) if live else None,

@@ -12,35 +12,11 @@ import click
 
 from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
-from capmock.delivery.options import CLI_FIELDS
+from capmock.cli.params import HEADER, delivery_flags, pop_settings
 from capmock.delivery.types import EventOutcome, Summary
 from capmock.envelope import STYLES
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-DELIVERY_FLAGS = (
-    click.option("--connections", help="Parallel in-flight deliveries (default 1: in order)."),
-    click.option("--timeout", help="Per attempt, e.g. 30s (default)."),
-    click.option("--user-agent", help="Default: Java/1.8.0_272, like Capillary."),
-    click.option("--header", multiple=True, help="'K: V' sent with every event (repeatable)."),
-    click.option("--basic-auth", help="user:password"),
-    click.option("--bearer", help="Bearer token."),
-    click.option("--sign", type=click.Choice(["standard-webhooks"]), help="Sign deliveries."),
-    click.option("--secret", help="Signing secret, whsec_…"),
-    click.option("--retry", help="capillary (default), none, standard-webhooks or custom."),
-    click.option("--max-attempts", help="Custom policy: attempts in all."),
-    click.option("--backoff", help="Custom policy: BASE,CAP e.g. 1s,5m."),
-    click.option("--give-up-after", help="Stop retrying after this long, e.g. 2h."),
-    click.option("--time-scale", help="Multiply every wait, e.g. 0.001 in CI."),
-    click.option("--duplicates", help="Send events again: probability or N%."),
-    click.option("--duplicate-delay", help="MIN..MAX before a duplicate, e.g. 1s..30s."),
-    click.option("--reorder", help="Shuffle within windows of W events."),
-    click.option("--reorder-scope", type=click.Choice(["customer", "global"])),
-    click.option("--delay", help="MIN..MAX added before each event."),
-    click.option("--burst", help="Hold N events and release them together: N or N/DURATION."),
-)
-FLAG_NAMES = CLI_FIELDS
-
 
 REPORT_FLAGS = (
     click.option("--junit", help="Write JUnit XML: one testcase per check or expectation."),
@@ -53,14 +29,8 @@ STATE_FLAGS = (
         help="The consumer's state: URL template with {customerId} ({base}: the target's "
         "scheme://host:port), e.g. '{base}/customers/{customerId}'.",
     ),
-    click.option("--state-header", multiple=True, help="'K: V' sent with state reads."),
+    click.option("--state-header", type=HEADER, multiple=True, help="Sent with state reads."),
 )
-
-
-def delivery_flags(func: F) -> F:
-    for option in reversed(DELIVERY_FLAGS):
-        func = option(func)
-    return func
 
 
 def report_flags(func: F) -> F:
@@ -82,10 +52,6 @@ def print_cases(cases: list[Any]) -> None:
         click.echo(case.describe())
         if case.failed and case.details:
             click.echo("\n".join(f"      {line}" for line in case.details.splitlines()))
-
-
-def pop_flags(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {name: kwargs.pop(name) for name in FLAG_NAMES}
 
 
 class Progress:
@@ -218,7 +184,7 @@ def run_cmd(
     as_json: bool,
     quiet: bool,
     state: str | None,
-    state_header: tuple[str, ...],
+    state_header: tuple[tuple[str, str], ...],
     junit: str | None,
     report_json: str | None,
     summary_md: str | None,
@@ -235,7 +201,7 @@ def run_cmd(
     from capmock.runner import DEFAULT_SCENARIO, resume_run, run_scenario
     from capmock.vendor import skipped_note
 
-    flags = pop_flags(kwargs)
+    flags = pop_settings(kwargs)
     progress = Progress(not quiet and not as_json)
     try:
         if resume_from:
@@ -293,8 +259,7 @@ def replay_cmd(
     """Re-deliver the journaled bytes of a run's events."""
     from capmock.delivery import DeliveryOptions, replay
 
-    flags = {k: v for k, v in pop_flags(kwargs).items() if v not in (None, ())}
-    options = DeliveryOptions.from_cli(**flags)
+    options = DeliveryOptions.from_settings(pop_settings(kwargs))
     select: Any = "failed"
     if len(only) == 1 and only[0] in ("failed", "pending", "all"):
         select = only[0]

@@ -10,42 +10,8 @@ from typing import Any
 import click
 
 from capmock.cli.base import boundary, emit_json, main
-from capmock.envelope import STYLES
+from capmock.cli.params import delivery_flags, setting_flags
 from capmock.errors import UsageError
-
-SOAK_FLAGS = (
-    click.option("--target", help="Webhook URL (loopback or your own test hosts)."),
-    click.option("--rate", help="Events per second, e.g. 500/s, or max."),
-    click.option("--duration", help="How long, e.g. 2h (default 60s)."),
-    click.option("--ramp", help="Reach the rate over this long, e.g. 5m."),
-    click.option("--customers", help="Crowd size (customers are made lazily from the seed)."),
-    click.option(
-        "--mix", help="Scenarios and weights: a.yaml:3,b.yaml:1 (default: crowd-journey)."
-    ),
-    click.option("--connections", help="Connections per worker process."),
-    click.option("--processes", help="Worker processes."),
-    click.option("--envelope", type=click.Choice(STYLES)),
-    click.option("--duplicates", help="Send events again: probability or N%."),
-    click.option("--duplicate-delay", help="MIN..MAX before a duplicate."),
-    click.option("--reorder", help="Let each customer's events overtake within W."),
-    click.option("--seed"),
-    click.option("--timeout", help="Per request, e.g. 10s."),
-    click.option("--user-agent"),
-    click.option("--header", multiple=True, help="'K: V' (repeatable)."),
-    click.option("--max-error-rate", help="Fail (exit 1) above this, e.g. 0.1%."),
-    click.option("--max-p99", help="Fail above this p99 latency, e.g. 500ms."),
-    click.option("--min-rate", help="Fail below this share of the target rate, e.g. 95%."),
-    click.option("--interval", help="Display interval, e.g. 1s."),
-    click.option("--metrics", help="JSON Lines metrics file."),
-    click.option("--metrics-interval", help="Every N seconds, e.g. 10s."),
-    click.option("--plot", help="HTML plot of rate and latency over time."),
-    click.option("--journal", help="Journal file (failures-only by default, rotated)."),
-    click.option("--journal-mode", help="failures (default), sample:0.01, all or off."),
-    click.option("--journal-max", help="Rotate the journal at this size, e.g. 100MB."),
-    click.option("--journal-keep", help="Rotated journals kept."),
-    click.option("--templates", help="Model plays per mix scenario (journey variety)."),
-    click.option("--interleave", help="Customers in flight at once per connection."),
-)
 
 
 def need_load_extra() -> None:
@@ -59,9 +25,12 @@ def need_load_extra() -> None:
 
 
 def soak_flags(func: Any) -> Any:
-    for option in reversed(SOAK_FLAGS):
-        func = option(func)
-    return func
+    """The soak's own settings, then the delivery settings a soak takes (declared once, in
+    capmock.soak.settings and capmock.delivery.options)."""
+    from capmock.soak.settings import SOAK_DELIVERY, SOAK_DELIVERY_HELP, SOAK_SETTINGS
+
+    with_delivery = delivery_flags(func, only=SOAK_DELIVERY, helps=SOAK_DELIVERY_HELP)
+    return setting_flags(SOAK_SETTINGS)(with_delivery)
 
 
 def _plain_tick(snapshot: Any) -> None:
@@ -81,10 +50,12 @@ def _plain_tick(snapshot: Any) -> None:
 def soak_cmd(as_json: bool, **flags: Any) -> None:
     """Steady, open-model load of ever-new journeys; thresholds give the exit code."""
     need_load_extra()
+    if not flags.get("target"):
+        raise click.UsageError("Missing option '--target' (e.g. http://127.0.0.1:8080/hook).")
     from capmock.soak import SoakOptions, run_soak
     from capmock.soak.display import SoakDisplay
 
-    options = SoakOptions.from_cli(**flags)
+    options = SoakOptions.from_settings(flags)
     if sys.stderr.isatty() and not as_json:
         with SoakDisplay(options) as display:
             summary = run_soak(options, on_tick=display.update)

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from capmock.delivery.parse import header as parse_header
 from capmock.errors import UsageError
+from capmock.units import header as parse_header
 
 METHODS = ("GET", "POST")
 _ENV = re.compile(r"\$\{(\w+)\}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capmock.envelope import event_id_of, unwrap
+from capmock.scenario.identities import fresh_like, identity_values
 from capmock.scenario.loader import Scenario, parse_start
 from capmock.scenario.player import Player
 from capmock.scenario.validate import check
@@ -71,6 +72,8 @@ steps:
 """
 
 JOURNEYS = {"loyalty": LOYALTY, "one-customer": ONE_CUSTOMER}
+# identity kinds replaced in customer sets (names are kept), as placeholders name them
+KINDS = {"cid": "customerId", "mobile": "mobile", "email": "email", "external": "externalId"}
 RECORD_KEYS = ("transactionId", "billNumber", "redemptionBillNumber", "redemptionSummaryId",
                "loyaltyEventId")
 
@@ -95,21 +98,24 @@ class Journey:
         player = Player(scenario(name, seed=seed, envelope=envelope, vendor=vendor))
         payloads = list(player.payloads())
         identities: dict[Any, str] = {}
-        customers: list[Any] = list(player.world.states)
-        for i, cid in enumerate(customers, 1):
-            c = player.world.states[cid].customer
-            for kind, value in (("customerId", c.customer_id), ("mobile", c.mobile),
-                                ("email", c.email), ("externalId", c.external_id)):
-                identities.setdefault(value, f"<{kind} {i}>")
-            for kind, value in player.vendor.identities(cid) if player.vendor else ():
-                identities.setdefault(value, f"<{kind} {i}>")
+        customers: list[Any] = []
+        for cid, kind, text in identity_values(payloads):  # the soak's identity scan too
+            if cid not in customers:
+                customers.append(cid)
+            if kind in KINDS:
+                value = cid if kind == "cid" else text
+                identities.setdefault(value, f"<{KINDS[kind]} {customers.index(cid) + 1}>")
+        if player.vendor:  # another vendor's webhooks: its holder, card and code ids
+            customers = []
+            for i, cid in enumerate(player.world.states, 1):
+                for kind, value in player.vendor.identities(cid):
+                    identities.setdefault(value, f"<{kind} {i}>")
+                customers.append(dict(player.vendor.identities(cid))["holder"])
         for key in RECORD_KEYS:
             for value in _values(payloads, key):
                 identities.setdefault(value, f"<{key} {len(identities)}>")
         for i, payload in enumerate(payloads):
             identities[event_id_of(payload)] = f"<eventId {i}>"
-        if player.vendor:  # the consumer knows the holders by their own ids
-            customers = [dict(player.vendor.identities(cid))["holder"] for cid in customers]
         return cls(name, payloads, identities, customers)
 
     def instance(self, index: int, salt: int) -> CustomerSet:
@@ -125,12 +131,12 @@ class Journey:
             elif kind == "eventId":
                 new[placeholder] = _event_id(str(value), tag)
             elif kind == "mobile":
-                new[placeholder] = str(value)[:2] + _shaped(str(value)[2:], rng)
+                new[placeholder] = str(value)[:2] + str(_fresh(str(value)[2:], rng))
             elif kind in ("holder", "card"):  # cust_…, v_…: the prefix stays
                 prefix, _, rest = str(value).partition("_")
-                new[placeholder] = f"{prefix}_{_shaped(rest, rng)}"
+                new[placeholder] = f"{prefix}_{_fresh(rest, rng)}"
             else:
-                new[placeholder] = _shaped(value, rng)
+                new[placeholder] = _fresh(value, rng)
         forward = {old: new[ph] for old, ph in self.identities.items()}
         back = {value: ph for ph, value in new.items()}
         payloads = [_swap(p, Table(forward)) for p in self.payloads]
@@ -205,23 +211,9 @@ def _event_id(old: str, tag: str) -> str:
     return old[:-12] + tag if len(old) > 12 else f"{old}-{tag}"
 
 
-def _shaped(value: Any, rng: random.Random) -> Any:
-    """A random value of the same shape: digits for digits, letters for letters."""
-    if isinstance(value, int):
-        digits = len(str(abs(value)))
-        return rng.randrange(10 ** (digits - 1), 10**digits) if digits > 1 else value
-    text = str(value)
-    hexish = any(c in "abcdef" for c in text) and all(c in "0123456789abcdef-" for c in text)
-    out = []
-    for c in text:
-        if c.isdigit() or (hexish and c in "abcdef"):
-            out.append(rng.choice("0123456789abcdef" if hexish else "0123456789"))
-        elif c.isalpha() and c.isascii():
-            pool = "abcdefghijklmnopqrstuvwxyz"
-            out.append(rng.choice(pool.upper() if c.isupper() else pool))
-        else:
-            out.append(c)
-    return "".join(out)
+def _fresh(value: Any, rng: random.Random) -> Any:
+    """A random value of the same shape (see :mod:`capmock.scenario.identities`)."""
+    return fresh_like(value, rng.randbytes(max(16, len(str(value)))))
 
 
 def customer_of(payload: dict[str, Any]) -> int | str | None:

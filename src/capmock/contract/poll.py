@@ -1,4 +1,5 @@
-"""Polling with backoff and a deadline (never a fixed sleep); clock and sleep injectable."""
+"""Polling with backoff and a deadline (never a fixed sleep) on tenacity; clock and sleep
+injectable."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_result
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -36,18 +39,32 @@ class Poller:
     def until(self, probe: Callable[[], T], done: Callable[[T], bool]) -> Polled[T]:
         start = self.clock()
         deadline = start + self.within
-        wait = self.first
         tries = 0
-        while True:
-            value = probe()
+        ok = False
+
+        def attempt() -> T:
+            nonlocal tries
             tries += 1
-            now = self.clock()
-            if done(value):
-                return Polled(value, True, tries, now - start)
-            if now >= deadline:
-                return Polled(value, False, tries, now - start)
-            self.sleep(min(wait, deadline - now))
-            wait = min(wait * self.factor, self.cap)
+            return probe()
+
+        def not_yet(value: T) -> bool:
+            nonlocal ok
+            ok = done(value)
+            return not ok
+
+        def wait(state: RetryCallState) -> float:
+            backoff = min(self.first * self.factor ** (state.attempt_number - 1), self.cap)
+            return max(0.0, min(backoff, deadline - self.clock()))
+
+        retrying = Retrying(
+            retry=retry_if_result(not_yet),
+            stop=lambda state: self.clock() >= deadline,
+            wait=wait,
+            sleep=self.sleep,
+            retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
+        )
+        value = retrying(attempt)
+        return Polled(value, ok, tries, self.clock() - start)
 
     def settled(self, probe: Callable[[], T]) -> Polled[T]:
         """Probe until two probes in a row agree (the consumer has caught up)."""

@@ -3,7 +3,7 @@ deliberate faults, and a journal to resume or replay from.
 
     from capmock.delivery import DeliveryOptions, Planned, deliver, replay, resume
 
-    options = DeliveryOptions.from_cli(connections="4", duplicates="5%", time_scale="0.001")
+    options = DeliveryOptions.from_settings(connections=4, duplicates="5%", time_scale=0.001)
     events = (Planned.from_payload(i, p) for i, p in enumerate(payloads))  # streamed
     summary = deliver(events, "http://localhost:8080/hook", options, journal=path,
                       meta={"seed": 7})            # -> Summary (to_dict(), notable())

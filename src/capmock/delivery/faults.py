@@ -19,12 +19,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
-from capmock.delivery import parse
 from capmock.delivery.types import FaultNote, Planned
 from capmock.errors import UsageError
 
 SCOPES = ("global", "customer")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,47 +41,34 @@ class Faults:
     def __post_init__(self) -> None:
         if self.reorder_scope not in SCOPES:
             raise UsageError(
-                f"--reorder-scope: unknown scope '{self.reorder_scope}'", hint="global or customer"
+                f"reorder_scope: unknown scope '{self.reorder_scope}'", hint="global or customer"
             )
         if not 0.0 <= self.duplicate <= 1.0:
-            raise UsageError(f"--duplicates: {self.duplicate} is not between 0 and 1")
+            raise UsageError(f"duplicates: {self.duplicate} is not between 0 and 1")
         if self.reorder < 0 or self.burst < 0:
-            raise UsageError("--reorder and --burst must not be negative")
+            raise UsageError("reorder and burst must not be negative")
 
     @property
     def active(self) -> bool:
         return bool(self.duplicate or self.reorder > 1 or self.delay[1] or self.burst)
 
-    @classmethod
-    def from_cli(
-        cls,
-        *,
-        duplicates: str | float | None = None,
-        duplicate_delay: str | None = None,
-        reorder: str | int | None = None,
-        reorder_scope: str | None = None,
-        delay: str | None = None,
-        burst: str | None = None,
-    ) -> Faults:
-        """From ``--duplicates 10% --duplicate-delay 1s..30s --reorder 5 --reorder-scope
-        customer --delay 0..200ms --burst 50/2s`` (all optional)."""
-        kwargs: dict[str, object] = {}
-        if duplicates is not None:
-            kwargs["duplicate"] = parse.probability(duplicates, "--duplicates")
-        if duplicate_delay is not None:
-            kwargs["duplicate_delay"] = parse.duration_range(duplicate_delay, "--duplicate-delay")
-        if reorder is not None:
-            kwargs["reorder"] = parse.positive_int(reorder, "--reorder", minimum=0)
-        if reorder_scope is not None:
-            kwargs["reorder_scope"] = reorder_scope
-        if delay is not None:
-            kwargs["delay"] = parse.duration_range(delay, "--delay")
-        if burst is not None:
-            size, _, gap = str(burst).partition("/")
-            kwargs["burst"] = parse.positive_int(size, "--burst")
-            if gap:
-                kwargs["burst_gap"] = parse.duration(gap, "--burst")
-        return cls(**kwargs)  # type: ignore[arg-type]
+    def duplicate_after(self, rng: random.Random) -> float | None:
+        """Seconds after the original to send a duplicate (unscaled), or None for none."""
+        if self.duplicate and rng.random() < self.duplicate:
+            return rng.uniform(*self.duplicate_delay)
+        return None
+
+
+def shuffle_windows(items: list[T], window: int, rng: random.Random) -> list[T]:
+    """``items`` shuffled within consecutive windows of ``window`` (no item moves W places)."""
+    if window <= 1:
+        return items
+    out: list[T] = []
+    for start in range(0, len(items), window):
+        chunk = items[start : start + window]
+        rng.shuffle(chunk)
+        out += chunk
+    return out
 
 
 def reorder(
@@ -153,8 +141,8 @@ class FaultPlan:
                 burst += 1
                 if first_of_burst == 0 and index:
                     self.sleep(f.burst_gap * self.scale)
-            dup = None
-            if f.duplicate and rng.random() < f.duplicate:
-                dup = rng.uniform(*f.duplicate_delay) * self.scale
+            dup = f.duplicate_after(rng)
+            if dup is not None:
+                dup *= self.scale
             delay = rng.uniform(*f.delay) * self.scale if f.delay[1] else 0.0
             yield event, FaultNote(moved=moved, duplicate_after=dup, delay=delay, burst=burst)

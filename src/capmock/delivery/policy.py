@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
-from capmock.delivery import parse
+from capmock import units
 from capmock.errors import UsageError, did_you_mean
 
 ErrorKind = Literal["timeout", "connection", "other"]
@@ -176,20 +176,21 @@ def make_policy(
     name: str = "capillary",
     *,
     max_attempts: str | int | None = None,
-    backoff: str | None = None,
+    backoff: str | tuple[float, float] | None = None,
     give_up_after: str | float | None = None,
     time_scale: str | float | None = None,
 ) -> Policy:
-    """A policy from CLI text: ``--retry NAME --max-attempts N --backoff BASE,CAP
-    --give-up-after DURATION --time-scale X``. The tuning flags apply to capillary and
-    custom (capillary + any of them = custom)."""
-    scale = 1.0 if time_scale is None else parse.positive_float(time_scale, "--time-scale")
+    """A policy by name, tuned: ``max_attempts``, ``backoff`` (BASE,CAP), ``give_up_after``,
+    ``time_scale`` (text is read by :mod:`capmock.units`). The tuning applies to capillary
+    and custom (capillary + any of it = custom)."""
+    scale = 1.0 if time_scale is None else units.within("time_scale", units.positive_number,
+                                                        time_scale)
     tuned = any(v is not None for v in (max_attempts, backoff, give_up_after))
     if name in ("none", "standard-webhooks"):
         if tuned:
             raise UsageError(
-                f"--retry {name} takes no --max-attempts/--backoff/--give-up-after",
-                hint="use --retry custom",
+                f"retry {name} takes no max_attempts, backoff or give_up_after",
+                hint="use the custom retry policy",
             )
         return no_retry(scale) if name == "none" else standard_webhooks(scale)
     if name not in ("capillary", "custom"):
@@ -200,21 +201,12 @@ def make_policy(
         )
     policy = capillary(scale) if name == "capillary" and not tuned else custom(time_scale=scale)
     if max_attempts is not None:
-        policy = replace(policy, max_attempts=parse.positive_int(max_attempts, "--max-attempts"))
+        policy = replace(policy, max_attempts=units.within("max_attempts", units.count,
+                                                           max_attempts))
     if backoff is not None:
-        base, cap = _backoff(backoff)
+        base, cap = units.within("backoff", units.backoff, backoff)
         policy = replace(policy, base=base, cap=cap)
     if give_up_after is not None:
-        policy = replace(policy, give_up_after=parse.duration(give_up_after, "--give-up-after"))
+        policy = replace(policy, give_up_after=units.within("give_up_after", units.duration,
+                                                            give_up_after))
     return policy
-
-
-def _backoff(text: str) -> tuple[float, float]:
-    base_text, sep, cap_text = text.partition(",")
-    if not sep:
-        raise UsageError(f"--backoff: expected BASE,CAP (e.g. 1s,5m), got '{text}'")
-    base = parse.duration(base_text, "--backoff")
-    cap = parse.duration(cap_text, "--backoff")
-    if base <= 0 or cap < base:
-        raise UsageError(f"--backoff: need 0 < BASE <= CAP, got '{text}'")
-    return base, cap

@@ -124,18 +124,7 @@ class Sender:
 
     @staticmethod
     def _base_headers(options: DeliveryOptions) -> dict[str, str]:
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": options.user_agent,
-            "Accept": "*/*",
-        }
-        headers.update(options.headers)
-        if options.basic_auth:
-            token = base64.b64encode(":".join(options.basic_auth).encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-        elif options.bearer:
-            headers["Authorization"] = f"Bearer {options.bearer}"
-        return headers
+        return options.request_headers()
 
     @staticmethod
     def _session(target: str, options: DeliveryOptions) -> requests.Session:

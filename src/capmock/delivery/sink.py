@@ -29,7 +29,7 @@ from typing import Any
 
 from waitress.server import BaseWSGIServer, create_server
 
-from capmock.delivery.parse import duration_range, probability
+from capmock.units import duration_range, probability, within
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -145,8 +145,9 @@ class Sink:
         threads: int = 32,
     ) -> Sink:
         behaviour = Behaviour(
-            deque(statuses), status, probability(failure_rate, "failure rate"), failure_status,
-            duration_range(latency, "latency"),
+            deque(statuses), status, within("failure rate", probability, failure_rate),
+            failure_status,
+            within("latency", duration_range, latency),
             None if retry_after is None else str(retry_after), random.Random(seed),
         )
         sink = cls(behaviour, record=record, hook=hook)

@@ -3,11 +3,10 @@ what a schema cannot say — names, references, events, expectations, arithmetic
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from capmock import catalog
+from capmock import catalog, units
 from capmock.errors import CapmockError, ScenarioError, did_you_mean
 from capmock.scenario import spec
 from capmock.scenario.compiled import split_step
@@ -16,15 +15,13 @@ from capmock.scenario.expressions import PathError, parse_jsonpath, template_nam
 from capmock.scenario.schemacheck import schema_problems
 from capmock.scenario.yamlload import Located, key_mark, mark_of, quoted
 
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
-UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
-
 
 def duration_ms(value: Any) -> int | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value * 1000)
-    match = DURATION.match(str(value))
-    return int(float(match.group(1)) * UNITS_MS[match.group(2)]) if match else None
+    """Milliseconds of a duration in the one grammar of :mod:`capmock.units`, else None."""
+    try:
+        return units.duration_ms(value)
+    except CapmockError:
+        return None
 
 
 DECLARE = "declare it under `customers:`"

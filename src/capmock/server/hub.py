@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capmock.delivery import DeliveryOptions, Planned
+from capmock.delivery.options import SETTINGS
 from capmock.delivery.sender import check_target, redact_url
 from capmock.errors import CapmockError, UsageError, did_you_mean
 from capmock.runner import options_for
@@ -23,9 +24,8 @@ from capmock.server.scenarios import Entry, Scenarios
 from capmock.server.sinks import SinkRegistry
 from capmock.server.worlds import Source, Worlds
 
-OPTION_KEYS = ("connections", "timeout", "user_agent", "header", "basic_auth", "bearer",
-               "retry", "max_attempts", "backoff", "give_up_after", "time_scale", "duplicates",
-               "duplicate_delay", "reorder", "reorder_scope", "delay", "burst")
+# every delivery setting but signing (the server holds no signing secrets)
+OPTION_KEYS = tuple(k for k in SETTINGS if k not in ("sign", "secret"))
 MAX_CONNECTIONS = 64
 MAX_URL = 2048
 
@@ -83,7 +83,8 @@ def _flag_value(name: str, value: Any) -> str | list[str] | None:
 
 
 def flags_from_json(raw: Any) -> dict[str, Any]:
-    """Delivery options as JSON (named like ``capmock run``'s flags) → from_cli's keywords."""
+    """Delivery options as JSON (named like ``capmock run``'s flags) → the values of
+    ``DeliveryOptions.from_settings``."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -155,7 +156,7 @@ class Hub:
     def fire_event(self, payload: dict[str, Any], target: str | None,
                    flags: dict[str, Any]) -> RunInfo:
         url = self.choose_target(target)
-        options = DeliveryOptions.from_cli(**flags)
+        options = DeliveryOptions.from_settings(flags, where="options.")
         planned = Planned.from_payload(0, payload)
         return self.log.start("event", planned.event_name or "event", url, options, [planned])
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from capmock.delivery.parse import duration_range, probability
 from capmock.delivery.sink import Behaviour, Received
 from capmock.errors import UsageError
+from capmock.units import duration_range, probability, within
 
 bp = Blueprint("sinks", __name__)
 
@@ -77,7 +77,7 @@ def behaviour_from(settings: dict[str, Any], max_latency: float = MAX_LATENCY) -
     raw_statuses = settings.get("statuses") or []
     if not isinstance(raw_statuses, list) or len(raw_statuses) > MAX_STATUSES:
         raise UsageError(f"statuses: a list of at most {MAX_STATUSES} HTTP statuses")
-    latency = duration_range(_text(settings.get("latency", 0), "latency"), "latency")
+    latency = within("latency", duration_range, _text(settings.get("latency", 0), "latency"))
     if latency[1] > max_latency:
         raise UsageError(f"latency: at most {max_latency:g}s")
     retry_after = settings.get("retry_after")
@@ -91,8 +91,8 @@ def behaviour_from(settings: dict[str, Any], max_latency: float = MAX_LATENCY) -
     return Behaviour(
         statuses=deque(_status(s, "statuses") for s in raw_statuses),
         status=_status(settings.get("status", 200), "status"),
-        failure_rate=probability(_text(settings.get("failure_rate", 0), "failure_rate"),
-                                 "failure_rate"),
+        failure_rate=within("failure_rate", probability,
+                            _text(settings.get("failure_rate", 0), "failure_rate")),
         failure_status=_status(settings.get("failure_status", 503), "failure_status"),
         latency=latency,
         retry_after=retry_after,

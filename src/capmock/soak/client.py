@@ -27,6 +27,7 @@ from gevent import ssl as gssl
 CRLF2 = b"\r\n\r\n"
 _NO_BODY = (204, 304)
 _RECV = 65536
+MAX_HEAD = 65536  # bytes of a response head before it is a protocol error
 
 
 class HttpError(Exception):
@@ -75,6 +76,7 @@ class Connection:
         self.reused = False
         self.deadline = 0.0  # of the request in progress; 0 when idle
         self.expired = False
+        self.resent = False  # the last post was sent twice (see post)
         self.tls = gssl.create_default_context() if target.scheme == "https" else None
 
     def expire_if_late(self, now: float) -> bool:
@@ -94,16 +96,20 @@ class Connection:
                 self.buf = b""
 
     def post(self, body: bytes) -> int:
-        """The response status of one POST; HttpError when there is none."""
+        """The response status of one POST; HttpError when there is none.
+
+        A kept-alive connection the server had closed is retried once on a fresh one; the
+        server may have got the first copy, so ``resent`` is then True (the caller counts
+        it as a duplicate)."""
         message = b"%s%d\r\n\r\n%s" % (self.head, len(body), body)
-        self.deadline, self.expired = time.monotonic() + self.timeout, False
+        self.deadline, self.expired, self.resent = time.monotonic() + self.timeout, False, False
         try:
             return self._exchange(message)
         except HttpError as err:
-            # a kept-alive connection the server had closed: send once more on a fresh one
             if not (self.reused and err.kind in ("closed", "reset")):
                 raise
             self.close()
+            self.resent = True
             return self._exchange(message)
         finally:
             self.deadline = 0.0
@@ -161,13 +167,14 @@ class Connection:
 
     # ---- response parsing ------------------------------------------------------------
     def _response(self, sock: socket.socket) -> tuple[int, bool]:
-        buf = self._head(sock)
-        end = buf.find(CRLF2)
-        head, rest = buf[:end], buf[end + 4:]
-        status, length, chunked, keep = _parse_head(head)
-        if status < 200:  # 1xx: an interim answer, the real one follows
-            self.buf = rest
-            return self._response(sock)
+        while True:
+            buf = self._head(sock)
+            end = buf.find(CRLF2)
+            head, rest = buf[:end], buf[end + 4:]
+            status, length, chunked, keep = _parse_head(head)
+            if status >= 200:
+                break
+            self.buf = rest  # 1xx: an interim answer, the real one follows
         if status in _NO_BODY:
             self.buf = rest
         elif chunked:
@@ -185,6 +192,8 @@ class Connection:
     def _head(self, sock: socket.socket) -> bytes:
         buf, self.buf = self.buf, b""
         while CRLF2 not in buf:
+            if len(buf) > MAX_HEAD:
+                raise HttpError("protocol", "response head too large")
             buf += self._recv(sock)
         return buf
 
@@ -202,7 +211,9 @@ class Connection:
             try:
                 size = int(line.split(b";", 1)[0].strip() or b"0", 16)
             except ValueError:
-                raise HttpError("protocol", "bad chunk size") from None
+                size = -1
+            if size < 0:
+                raise HttpError("protocol", "bad chunk size")
             if size == 0:
                 while not (rest.startswith(b"\r\n") or CRLF2 in rest):
                     rest += self._recv(sock)
@@ -227,13 +238,21 @@ def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
         name, _, value = line.partition(b":")
         name = name.strip().lower()
         if name == b"content-length":
-            length = int(value.strip())
+            length = _content_length(value, length)
         elif name == b"transfer-encoding":
             chunked = b"chunked" in value.lower()
         elif name == b"connection":
             token = value.strip().lower()
             keep = token != b"close" and (keep or token == b"keep-alive")
     return code, length, chunked, keep
+
+
+def _content_length(value: bytes, before: int | None) -> int:
+    """A Content-Length value: digits only, and the same if repeated (RFC 9112 6.3)."""
+    text = value.strip()
+    if not text.isdigit() or (before is not None and int(text) != before):
+        raise HttpError("protocol", f"bad Content-Length {text[:20]!r}")
+    return int(text)
 
 
 def _kind(exc: OSError, connect: bool = False) -> str:

@@ -14,8 +14,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from capmock.soak.options import SoakOptions
 from capmock.soak.report import Snapshot
+from capmock.soak.settings import SoakOptions
 
 
 class SoakDisplay:

@@ -25,8 +25,8 @@ from gevent.lock import Semaphore
 from locust import FastHttpUser, events, task
 from locust.env import Environment
 
-from capmock.soak.engine import Claim, JourneySource
-from capmock.soak.options import parse_mix
+from capmock.soak.crowd import Claim, JourneySource
+from capmock.soak.settings import parse_mix
 from capmock.soak.templates import build_mix
 
 _ENV = "CAPMOCK_"

@@ -24,8 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 from capmock.soak.report import Snapshot, Window, options_line
 
 if TYPE_CHECKING:
-    from capmock.soak.options import SoakOptions
     from capmock.soak.report import SoakSummary
+    from capmock.soak.settings import SoakOptions
 
 
 class MetricsFile:

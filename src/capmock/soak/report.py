@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from capmock.soak.histogram import Histogram
-from capmock.soak.options import SoakOptions, Thresholds
+from capmock.soak.settings import SoakOptions, Thresholds
 
 
 @dataclass

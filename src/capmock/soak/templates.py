@@ -30,15 +30,15 @@ import re
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from capmock.delivery.types import serialise
 from capmock.errors import UsageError
 from capmock.model.fake import Fake
+from capmock.scenario.identities import fresh, identity_values, need, shape
 from capmock.scenario.loader import Scenario, load
 from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
-from capmock.soak.options import MixEntry
+from capmock.soak.settings import MixEntry
 
 EVENT_ID = -1  # gap index of an event's own eventId
 PICK_BYTES = 8  # the first random bytes of a journey pick its scenario and template
@@ -50,12 +50,8 @@ SHARED_SUBTREES = frozenset({"enteredBy", "loyaltyProgramDetails", "store", "til
                              "program", "tiers", "org"})
 KEEP_KEYS = frozenset({"orgId", "eventLogId", "programId", "loyaltyProgramId",
                        "consumerGroupId", "tierNumber", "storeId", "tillId", "itemCode"})
-IDENTITY_KEYS = {"mobile": "mobile", "email": "email", "externalId": "external"}
-NAME_KEYS = {"firstName": "first", "lastName": "last"}
 
 _IDLIKE = re.compile(r"^[0-9A-Za-z~-]{6,}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_HEX = re.compile(r"^[0-9a-f]{16,}$")
 _DIGITS = re.compile(r"^[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -77,16 +73,7 @@ class Token:
     @property
     def need(self) -> int:
         """Random bytes a fresh value of this shape takes."""
-        n = len(self.text)
-        if self.who >= 0:
-            return 0
-        if self.kind == "digits" and n <= 18:
-            return 8
-        if self.kind == "hex":
-            return (n + 1) // 2
-        if self.kind == "uuid":
-            return 16
-        return n
+        return 0 if self.who >= 0 else need(self.text, self.kind)
 
     @property
     def quoted(self) -> bool:
@@ -174,7 +161,7 @@ def build_mix(
                  for p in play(scenario, derive(seed, 0x5CE, index), count)]
         plays = [t for t in plays if t.events]
         if not plays:
-            raise UsageError(f"--mix: scenario '{entry.scenario}' emits no events")
+            raise UsageError(f"mix: scenario '{entry.scenario}' emits no events")
         groups.append(tuple(plays))
         total += entry.weight
         cumulative.append(total)
@@ -244,28 +231,8 @@ class TokenFinder:
         return self.identities.get(cid, 0) if cid is not None else 0
 
     def _identity(self, node: Any) -> None:
-        if isinstance(node, dict):
-            idents = node.get("customerIdentifiers")
-            if isinstance(idents, dict) and isinstance(idents.get("customerId"), int):
-                who = self.identities.setdefault(idents["customerId"], len(self.identities))
-                self._add(str(idents["customerId"]), "cid", who)
-                self._identity_fields(idents, who)
-                for key, kind in NAME_KEYS.items():
-                    if isinstance(node.get(key), str) and node[key]:
-                        self._add(node[key], kind, who)
-            for value in node.values():
-                self._identity(value)
-        elif isinstance(node, list):
-            for value in node:
-                self._identity(value)
-
-    def _identity_fields(self, idents: dict[str, Any], who: int) -> None:
-        instore = idents.get("instore")
-        for source in (idents, instore if isinstance(instore, dict) else {}):
-            for key, kind in IDENTITY_KEYS.items():
-                value = source.get(key)
-                if isinstance(value, str) and len(value) >= 4:
-                    self._add(value, kind, who)
+        for cid, kind, text in identity_values(node):
+            self._add(text, kind, self.identities.setdefault(cid, len(self.identities)))
 
     def _add(self, text: str, kind: str, who: int = -1) -> None:
         if text not in self.found or self.found[text].kind not in ("cid", "mobile", "email",
@@ -287,7 +254,7 @@ class TokenFinder:
             if shared:
                 self.protected.add(text)
             elif text not in self.found:
-                self.found[text] = Token(text, _shape(text))
+                self.found[text] = Token(text, shape(text))
 
 
 def _first_customer_id(node: Any) -> int | None:
@@ -320,16 +287,6 @@ def _idlike(value: Any) -> str | None:
             return None
         return value
     return None
-
-
-def _shape(text: str) -> str:
-    if _UUID.match(text):
-        return "uuid"
-    if _DIGITS.match(text):
-        return "digits"
-    if _HEX.match(text):
-        return "hex"
-    return "chars"
 
 
 def _pattern(tokens: list[Token]) -> re.Pattern[bytes]:
@@ -417,56 +374,17 @@ def token_values(
     """The bytes each token of ``template`` becomes in one journey (a list with room for
     the eventId at the end: see :func:`render`)."""
     out = []
-    append = append_to = out.append  # noqa: F841 - a local is faster in the loop
+    append = out.append
     last = len(identities) - 1
     hx = random_bytes.hex()
     r = random_bytes
     for token in template.tokens:
-        kind, o = token.kind, token.offset
         if token.who >= 0:
             append(identities[min(token.who, last)].value(token))
-        elif kind == "hex":
-            append(hx[2 * o:2 * o + len(token.text)].encode())
-        elif kind == "digits" and len(token.text) <= 18:
-            n = len(token.text)
-            low = 10 ** (n - 1) if token.text[0] != "0" else 0
-            append(b"%0*d" % (n, low + int.from_bytes(r[o:o + 8], "little") % (10**n - low)))
-        elif kind == "uuid":
-            h = hx[2 * o:2 * o + 32]
-            append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[r[o + 8] & 3]}{h[17:20]}-"
-                   f"{h[20:]}".encode())
         else:
-            append(_shaped(token.text, r[o:o + len(token.text)]))
+            append(fresh(token.text, token.kind, r, token.offset, hx))
     out.append(b"")  # the eventId's place
     return out
-
-
-_DIGIT_TABLE = bytes(48 + b % 10 for b in range(256))
-_ALNUM_TABLE = bytes(
-    b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[b % 62] for b in range(256)
-)
-_SEGMENT = re.compile(r"[0-9A-Za-z]+|[^0-9A-Za-z]+")
-
-
-@lru_cache(maxsize=4096)
-def _segments(text: str) -> tuple[tuple[int, int, bytes | None, bytes], ...]:
-    """``text`` cut into runs: (start, end, table or None for literal, literal bytes)."""
-    out = []
-    for m in _SEGMENT.finditer(text):
-        run = m.group()
-        if run[0].isalnum():
-            table = _DIGIT_TABLE if run.isdigit() else _ALNUM_TABLE
-            out.append((m.start(), m.end(), table, b""))
-        else:
-            out.append((m.start(), m.end(), None, run.encode()))
-    return tuple(out)
-
-
-def _shaped(text: str, r: bytes) -> bytes:
-    """Random bytes shaped like ``text``: digits for digit runs, letters and digits for
-    other alphanumeric runs, the rest kept (``BI-16941617082`` -> ``x9-50218847301``)."""
-    return b"".join(literal if table is None else r[a:b].translate(table)
-                    for a, b, table, literal in _segments(text))
 
 
 def render(event: EventTemplate, values: list[bytes], event_id: str) -> bytes:
@@ -494,5 +412,5 @@ def check_stamps(mix: Mix) -> None:
                 problems = validator.validate(payload)
                 if problems:
                     raise UsageError(
-                        f"--mix: a stamped {event.name} from '{template.scenario}' does not "
+                        f"mix: a stamped {event.name} from '{template.scenario}' does not "
                         f"validate: {problems[0].path}: {problems[0].message}")

@@ -33,12 +33,13 @@ import gevent
 from gevent.event import Event
 from gevent.hub import Waiter
 
+from capmock.delivery.faults import Faults
 from capmock.delivery.types import Planned
 from capmock.soak.client import Connection, HttpError, Target, request_head
-from capmock.soak.engine import Claim, JourneySource
+from capmock.soak.crowd import Claim, JourneySource
 from capmock.soak.histogram import Histogram
 from capmock.soak.ids import derive
-from capmock.soak.journal import SoakJournal
+from capmock.soak.sampled_journal import SoakJournal
 from capmock.soak.schedule import Schedule, Strided
 
 monotonic = time.monotonic
@@ -61,9 +62,7 @@ class WorkerConfig:
     headers: list[tuple[str, str]]
     mix_file: str  # the pickled Mix
     interval: float = 1.0
-    duplicates: float = 0.0
-    duplicate_delay: tuple[float, float] = (0.5, 5.0)
-    reorder: int = 0
+    faults: dict[str, Any] = field(default_factory=dict)  # the delivery core's Faults
     journal: str | None = None
     journal_mode: str = "failures"
     journal_sample: float = 0.0
@@ -75,8 +74,15 @@ class WorkerConfig:
     def from_json(cls, text: str) -> WorkerConfig:
         data = json.loads(text)
         data["headers"] = [tuple(h) for h in data["headers"]]
-        data["duplicate_delay"] = tuple(data["duplicate_delay"])
         return cls(**data)
+
+    @property
+    def fault_settings(self) -> Faults:
+        f = dict(self.faults)
+        for key in ("duplicate_delay", "delay"):
+            if key in f:
+                f[key] = tuple(f[key])
+        return Faults(**f)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -112,17 +118,15 @@ class Worker:
         self.out = out or sys.stdout
         with open(cfg.mix_file, "rb") as f:
             mix = pickle.load(f)
+        self.faults = cfg.fault_settings
         self.source = JourneySource(mix, seed=cfg.seed, worker=cfg.worker,
                                     customers=cfg.customers, slots=cfg.slots,
-                                    reorder=cfg.reorder)
+                                    reorder=self.faults.reorder)
         self.schedule = Schedule(cfg.rate, cfg.duration, cfg.ramp)
         self.strided = Strided(self.schedule, cfg.worker, cfg.workers)
         self.total = self.strided.total
         self.target = Target.parse(cfg.target)
-        head_headers = [("User-Agent", "capmock-soak"), ("Content-Type", "application/json")]
-        names = {n.lower() for n, _ in cfg.headers}
-        head_headers = [h for h in head_headers if h[0].lower() not in names] + cfg.headers
-        self.head = request_head(self.target, head_headers)
+        self.head = request_head(self.target, cfg.headers)
         self.stats = Stats()
         self.totals = {"started": 0, "done": 0, "ok": 0, "dups": 0, "dup_errors": 0}
         self.next_k = 0
@@ -152,7 +156,7 @@ class Worker:
         self.cutoff = self.end_at + LATE_GRACE
         sender = self.open_sender if self.total is not None else self.closed_sender
         senders = [gevent.spawn(sender) for _ in range(self.cfg.connections)]
-        dups = [gevent.spawn(self.dup_sender) for _ in range(2)] if self.cfg.duplicates else []
+        dups = [gevent.spawn(self.dup_sender) for _ in range(2)] if self.faults.duplicate else []
         ticker = gevent.spawn(self.ticker)
         watchdog = gevent.spawn(self.watchdog)
         dispatcher = gevent.spawn(self.dispatcher) if self.total is not None else None
@@ -247,16 +251,17 @@ class Worker:
         self.in_flight += 1
         start = monotonic()
         status: int | None = None
+        error: str | None = "client error"
         try:
-            status = conn.post(claim.body)
-            error = None if 200 <= status < 300 else f"http {status}"
-        except HttpError as err:
-            error = err.kind
-        end = monotonic()
-        self.in_flight -= 1
-        self.source.release(claim.slot)
-        self.freed.set()
-        self.record(claim, due, start, end, status, error)
+            status, error = post(conn, claim.body)
+        finally:  # whatever happened, the slot is freed and the event ends in a count
+            end = monotonic()
+            self.in_flight -= 1
+            self.source.release(claim.slot)
+            self.freed.set()
+            if conn.resent:
+                stats.dups += 1  # the server may have got the first copy too
+            self.record(claim, due, start, end, status, error)
 
     def record(
         self, claim: Claim, due: float, start: float, end: float, status: int | None,
@@ -276,9 +281,9 @@ class Worker:
                               claim.body)
             self.journal.record(planned, kind="send", status=status,
                                 latency_ms=(end - start) * 1000, error=error, ok=error is None)
-        if self.cfg.duplicates and self.dup_rng.random() < self.cfg.duplicates:
-            low, high = self.cfg.duplicate_delay
-            at = end + self.dup_rng.uniform(low, high)
+        after = self.faults.duplicate_after(self.dup_rng)
+        if after is not None:
+            at = end + after
             if at < self.end_at:
                 heapq.heappush(self.dup_heap, (at, claim.seq, claim.body, claim.event_id))
 
@@ -290,13 +295,12 @@ class Worker:
                 gevent.sleep(0.005)  # a short poll: duplicates are few and not latency-critical
                 continue
             _, _, body, _ = heapq.heappop(self.dup_heap)
+            failed = True
             try:
-                status = conn.post(body)
-                failed = not 200 <= status < 300
-            except HttpError:
-                failed = True
-            self.stats.dups += 1
-            self.stats.dup_errors += failed
+                failed = post(conn, body)[1] is not None
+            finally:
+                self.stats.dups += 1 + conn.resent
+                self.stats.dup_errors += failed
         conn.close()
 
     # ---- reporting -----------------------------------------------------------------
@@ -335,6 +339,19 @@ class Worker:
         self.stats.reset()
         self.out.write(json.dumps(record, separators=(",", ":")) + "\n")
         self.out.flush()
+
+
+def post(conn: Connection, body: bytes) -> tuple[int | None, str | None]:
+    """(status, error) of one POST: error is None for a 2xx, else what went wrong; an
+    exception the client did not expect is an error too, never a lost event."""
+    try:
+        status = conn.post(body)
+    except HttpError as err:
+        return None, err.kind
+    except Exception as exc:  # counted, never lost (an unexpected client failure)
+        conn.close()
+        return None, f"client error: {type(exc).__name__}"
+    return status, None if 200 <= status < 300 else f"http {status}"
 
 
 def rss_bytes() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from capmock.delivery import Planned, read_journal
-from capmock.soak.journal import SoakJournal
+from capmock.soak.sampled_journal import SoakJournal
 
 
 def journal(path: Path, mode: str = "failures", sample: float = 0.0, max_bytes: int = 1 << 20,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from capmock.delivery.faults import shuffle_windows
 from capmock.soak.ids import MAX_CUSTOMERS, customer_id, encode_event_id, run_tag
 from capmock.soak.templates import (
     EventTemplate,
@@ -119,7 +120,7 @@ class JourneySource:
         slot.values = token_values(template, slot.idents, r)
         order = [i for i, e in enumerate(template.events) if not (lap and e.enrols)]
         if self.reorder > 1:
-            order = _shuffle_windows(order, self.reorder, random.Random(r[:8]))
+            order = shuffle_windows(order, self.reorder, random.Random(r[:8]))
         slot.order = order
         slot.pos = 0
         self.journeys += 1
@@ -148,12 +149,3 @@ class JourneySource:
         body = render(event, slot.values, event_id)
         who = slot.idents[min(event.who, len(slot.idents) - 1)]
         return Claim(index, body, event_id, event.name, who.customer_id, 0)
-
-
-def _shuffle_windows(order: list[int], window: int, rng: random.Random) -> list[int]:
-    out: list[int] = []
-    for start in range(0, len(order), window):
-        chunk = order[start:start + window]
-        rng.shuffle(chunk)
-        out += chunk
-    return out

@@ -20,15 +20,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
 from capmock.delivery.journal import default_journal_path
 from capmock.errors import DeliveryError
 from capmock.soak.metrics import MetricsFile, write_plot
-from capmock.soak.options import SoakOptions
 from capmock.soak.report import Snapshot, SoakSummary, Window, breaches
 from capmock.soak.schedule import Schedule
+from capmock.soak.settings import SoakOptions
 from capmock.soak.templates import build_mix
 from capmock.soak.worker import WorkerConfig
 
@@ -139,9 +140,9 @@ class SoakRun:
             target=o.target, rate=o.rate, duration=o.duration, ramp=o.ramp, worker=w,
             workers=n, customers=customers, slots=max(connections, o.effective_interleave),
             connections=connections, seed=o.seed, timeout=o.timeout,
-            headers=[("User-Agent", o.user_agent), *o.headers], mix_file=self.mix_file,
-            interval=o.interval, duplicates=o.duplicates, duplicate_delay=o.duplicate_delay,
-            reorder=o.reorder, journal=None if journal is None else str(journal),
+            headers=list(o.delivery.request_headers().items()), mix_file=self.mix_file,
+            interval=o.interval, faults=asdict(o.delivery.faults),
+            journal=None if journal is None else str(journal),
             journal_mode=o.journal_mode, journal_sample=o.journal_sample,
             journal_max_bytes=o.journal_max_bytes, journal_keep=o.journal_keep,
             run=o.redacted(),
