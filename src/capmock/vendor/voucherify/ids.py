@@ -30,6 +30,11 @@ SHAPES: dict[str, tuple[str, int]] = {
 }
 
 
+# The program's own objects (campaign, earning rule, its automation, tiers) are the same in
+# every journey of that program: their ids do not depend on the seed.
+PROGRAM_PREFIXES = frozenset({"camp", "ern", "auto", "ltr"})
+
+
 class VoucherifyIds:
     """Ids for one journey: ``make("cust", customer_id)`` is the same for the same seed."""
 
@@ -38,7 +43,8 @@ class VoucherifyIds:
         self._made: dict[tuple[object, ...], str] = {}  # campaigns, cards, customers recur
 
     def _digest(self, *parts: object) -> bytes:
-        text = "|".join(str(p) for p in (self.seed, *parts))
+        seed = "program" if parts and parts[0] in PROGRAM_PREFIXES else self.seed
+        text = "|".join(str(p) for p in (seed, *parts))
         return hashlib.blake2b(text.encode(), digest_size=32).digest()
 
     def make(self, prefix: str, *parts: object) -> str:

@@ -260,7 +260,7 @@ def webhook_document() -> Schema:
         "$id": BASE + "webhook.json",
         "title": f"{EVENT_TYPE} (Voucherify webhook)",
         **obj({
-            "id": t("string", pattern="^event_[0-9a-f]+$"),
+            "id": t("string", minLength=1),  # capmock's: event_ + 24 hex (a soak's: its own)
             "object": t("string", const="event"),
             "type": t("string", const=EVENT_TYPE),
             "created_at": WHEN,
