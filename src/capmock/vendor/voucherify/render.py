@@ -7,6 +7,7 @@ are the signed move. Everything else is skipped and counted."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from capmock.model.world import Emission
@@ -28,6 +29,23 @@ TYPES = {
     "pointsTransferredReceived": "POINTS_TRANSFER_IN",
     "manualPointsAdjustment": "POINTS_ADDITION",
 }
+
+
+@dataclass
+class Part:
+    """One transaction being rendered: what its kind adds to the data and details."""
+
+    vtx: str
+    created: str
+    card: Card
+    points: float
+    details: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=lambda: dict.fromkeys(objects.DATA_KEYS))
+    related: str | None = None
+    source: str = "Automation"
+    reason: str | None = None
+
+
 # Types whose facts state the points taken as a positive number
 NEGATIVE = ("POINTS_REDEMPTION", "POINTS_EXPIRATION", "POINTS_TRANSFER_OUT", "POINTS_REFUND")
 
@@ -100,69 +118,79 @@ class VoucherifyRenderer:
     def payload(self, emission: Emission, tx_type: str, points: float) -> dict[str, Any]:
         self.seq += 1
         card = self.card(emission)
-        facts = emission.facts
-        vtx = self.ids.make("vtx", self.seq)
         created = iso_ms(emission.at_ms)
         balance = objects.balance(card.id, points, self.balances(emission))
-        details: dict[str, Any] = {"balance": balance}
-        data: dict[str, Any] = dict.fromkeys(objects.DATA_KEYS)
-        related: str | None = None
-        source, reason = "Automation", None
-        if tx_type == "POINTS_ACCRUAL" and _from_bill(facts):
-            related = self.order_part(emission, data, details, "customer.order.paid", vtx)
-        elif tx_type == "POINTS_REFUND" and emission.event == "issuedPointsReversed":
-            related = self.order_part(emission, data, details, "customer.order.canceled", None)
-        elif tx_type == "POINTS_REDEMPTION":
-            related = None
-            rid = self.ids.make("r", self.seq)
-            self.redemptions[str(facts.get("redemption_id"))] = (vtx, rid)
-            card.redeemed_quantity += 1
-            card.redeemed_points += -points
-            data["redemption"] = objects.redemption(rid, card, -points, self.cust(card), created)
-            details["redemption"] = {"id": rid}
-            source = "API"
-        elif emission.event == "redeemedPointsReversed":
-            related, rid = self.redemptions.get(str(facts.get("redemption_id")), (None, None))
-            rid = rid or self.ids.make("r", "unknown", facts.get("redemption_id"))
-            rrid = self.ids.make("rr", self.seq)
-            card.redeemed_points -= points
-            data["redemption"] = objects.redemption(rid, card, points, self.cust(card), created)
-            data["rollback"] = objects.rollback(rrid, rid, points, self.cust(card), created)
-            details["rollback"] = {"id": rrid}
-            details["redemption"] = {"id": rid}
-            source = "API"
-        elif tx_type == "POINTS_TRANSFER_OUT":
-            other = self.counterpart_card(emission)
-            data["destination_voucher"] = objects.voucher_ref(
-                other, self.campaign_id(other), self.cust(other)
-            )
-            details["destination_voucher"] = {"id": other.id, "code": other.code}
-            self.transfer_out, source = vtx, "API"
-        elif tx_type == "POINTS_TRANSFER_IN":
-            other = self.counterpart_card(emission)
-            data["source_voucher"] = objects.voucher_ref(
-                other, self.campaign_id(other), self.cust(other)
-            )
-            details["source_voucher"] = {"id": other.id, "code": other.code}
-            related, source = self.transfer_out, "API"
-        elif tx_type in ("POINTS_ADDITION", "POINTS_REMOVAL"):
-            source, reason = "API", _reason(facts)
+        part = Part(self.ids.make("vtx", self.seq), created, card, points, {"balance": balance})
+        self.specifics(emission, tx_type, part)
+        data = part.data
         data["transaction"] = {
-            "id": vtx,
+            "id": part.vtx,
             "source_id": None,
             "voucher_id": card.id,
             "campaign_id": self.campaign_id(card),
-            "source": source,
-            "reason": reason,
+            "source": part.source,
+            "reason": part.reason,
             "type": tx_type,
-            "details": details,
-            "related_transaction_id": related,
+            "details": part.details,
+            "related_transaction_id": part.related,
             "created_at": created,
         }
         self.common(emission, card, data, balance, created)
         if data["earning_rule"] is not None:  # the tier the points were earned in
             data["loyalty_tier"] = data["holder_loyalty_tier"]
         return wrap(self.ids.make("event", self.seq), created, data)
+
+    def specifics(self, emission: Emission, tx_type: str, part: Part) -> None:
+        """What a transaction of this kind adds: order, redemption, rollback, other card."""
+        facts, event = emission.facts, emission.event
+        if tx_type == "POINTS_ACCRUAL" and _from_bill(facts):
+            part.related = self.order_part(emission, part, "customer.order.paid", part.vtx)
+        elif event == "issuedPointsReversed":
+            part.related = self.order_part(emission, part, "customer.order.canceled", None)
+        elif tx_type == "POINTS_REDEMPTION":
+            self.redeemed(str(facts.get("redemption_id")), part)
+        elif event == "redeemedPointsReversed":
+            self.rolled_back(str(facts.get("redemption_id")), part)
+        elif tx_type in ("POINTS_TRANSFER_OUT", "POINTS_TRANSFER_IN"):
+            self.transferred(emission, tx_type == "POINTS_TRANSFER_OUT", part)
+        elif tx_type in ("POINTS_ADDITION", "POINTS_REMOVAL"):
+            part.source, part.reason = "API", _reason(facts)
+
+    def redeemed(self, redemption_id: str, part: Part) -> None:
+        card, rid = part.card, self.ids.make("r", self.seq)
+        self.redemptions[redemption_id] = (part.vtx, rid)
+        card.redeemed_quantity += 1
+        card.redeemed_points -= part.points
+        part.data["redemption"] = objects.redemption(
+            rid, card, -part.points, self.cust(card), part.created
+        )
+        part.details["redemption"] = {"id": rid}
+        part.source = "API"
+
+    def rolled_back(self, redemption_id: str, part: Part) -> None:
+        card, points, cust = part.card, part.points, self.cust(part.card)
+        part.related, rid = self.redemptions.get(redemption_id, (None, None))
+        rid = rid or self.ids.make("r", "unknown", redemption_id)
+        rrid = self.ids.make("rr", self.seq)
+        card.redeemed_points -= points
+        part.data["redemption"] = objects.redemption(rid, card, points, cust, part.created)
+        part.data["rollback"] = objects.rollback(rrid, rid, points, cust, part.created)
+        part.details["rollback"] = {"id": rrid}
+        part.details["redemption"] = {"id": rid}
+        part.source = "API"
+
+    def transferred(self, emission: Emission, out: bool, part: Part) -> None:
+        """TRANSFER_OUT names the card the points went to; TRANSFER_IN the one they came
+        from, and the TRANSFER_OUT it pairs with (the model emits them in that order)."""
+        other = self.counterpart_card(emission)
+        key = "destination_voucher" if out else "source_voucher"
+        part.data[key] = objects.voucher_ref(other, self.campaign_id(other), self.cust(other))
+        part.details[key] = {"id": other.id, "code": other.code}
+        part.source = "API"
+        if out:
+            self.transfer_out = part.vtx
+        else:
+            part.related = self.transfer_out
 
     def account(self, emission: Emission) -> Any:
         """The holder's ledger in the emission's program (read without touching the world)."""
@@ -217,15 +245,12 @@ class VoucherifyRenderer:
         data["balance"] = objects.balance_top(balance)
 
     def order_part(
-        self,
-        emission: Emission,
-        data: dict[str, Any],
-        details: dict[str, Any],
-        event_type: str,
-        accrual_vtx: str | None,
+        self, emission: Emission, part: Part, event_type: str, accrual_vtx: str | None
     ) -> str | None:
-        """The order, its customer event and (for an accrual) the earning rule."""
+        """The order, its customer event and (for an accrual) the earning rule; the
+        transaction a return's refund relates to (the order's accrual)."""
         assert emission.customer is not None and emission.program is not None
+        data, details = part.data, part.details
         facts = emission.facts
         bill_number = str(facts.get("bill_number"))
         bill = self.bills.get(bill_number) or {"bill_number": bill_number, "at_ms": emission.at_ms}
