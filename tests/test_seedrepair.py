@@ -202,3 +202,39 @@ def test_main_writes_repaired_samples_deterministically(tmp_path: Path) -> None:
         (2, "ok", "pointsIssued"),
         (8, "unparseable", "x"),
     ]
+
+
+# -- seed 005: a Markdown page, an API response around a sample, a hand-kept list -----
+
+
+def test_api_response_around_a_sample_is_unwrapped() -> None:
+    log: list[str] = []
+    event = {"eventName": "updateRewardTransaction", "data": {}}
+    assert sr.unwrap_response({"data": event, "errors": None, "warnings": None}, log) == event
+    assert log == ["unwrapped an API response {data, errors, warnings}: payload = data"]
+    other = {"data": {"x": 1}, "errors": None, "warnings": None}  # no event inside
+    assert sr.unwrap_response(other, log) is other and len(log) == 1
+
+
+def test_markdown_pages_are_read_and_the_hand_kept_list_survives(tmp_path: Path) -> None:
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    seeds.mkdir()
+    (seeds / "README.md").write_text('```json\n{"eventName": "notAPage", "data": {}}\n```\n')
+    (seeds / "005_more.md").write_text(
+        "## Group Created Event (groupCreated)\n\n```json Raw payload\n"
+        '{\n  "data": {"eventName": "groupCreated", "data": {"groupId": 1}},\n'
+        '  "errors": null,\n  "warnings": null\n}\n```\n\n'
+        '```json\n{\n  "$schema": "http://json-schema.org/draft-06/schema#",\n'
+        '  "type": "object"\n}\n```\n'
+    )
+    out.mkdir()
+    (out / "excluded.json").write_text("{}\n")
+    assert sr.main([str(seeds), str(out)]) == 0
+    rows = json.loads((out / "manifest.json").read_text())
+    assert [(r["file"], r["event"], r["style"], r["status"]) for r in rows] == [
+        ("005_more.md", "groupCreated", "flat", "ok"),
+        ("005_more.md", None, "other", "other"),
+    ]
+    assert "JSON Schema" in rows[1]["reason"]
+    assert "API response" in rows[0]["reason"]
+    assert (out / "excluded.json").read_text() == "{}\n"

@@ -31,6 +31,7 @@ PLACEHOLDER_EMAIL = "user@example.com"
 CF_EMAIL = "[email protected]"
 SKIPPED_FILES = ("002_",)  # Voucherify: a different vendor, not Capillary
 OWN_FILES = ("manifest.json", "REPAIRS.txt", "EVENTS.txt")
+KEPT_FILES = ("excluded.json",)  # written by hand (the schema tests' list), never removed
 
 # Names the project brief expects (checked against the seeds in EVENTS.txt).
 # fmt: off
@@ -565,6 +566,21 @@ def unwrap_capture(payload: Json, log: list[str]) -> Json:
     return event["body"]
 
 
+RESPONSE_KEYS = {"data", "errors", "warnings"}
+
+
+def unwrap_response(payload: Json, log: list[str]) -> Json:
+    """An API response ``{"data": <event>, "errors": …, "warnings": …}`` holds the
+    payload (seed 005 labels one "Enriched payload")."""
+    if not isinstance(payload, dict) or set(payload) != RESPONSE_KEYS:
+        return payload
+    inner = payload["data"]
+    if not isinstance(inner, dict) or "eventName" not in inner:
+        return payload
+    log.append("unwrapped an API response {data, errors, warnings}: payload = data")
+    return inner
+
+
 # --------------------------------------------------------------------------
 # 4. Classification and samples
 # --------------------------------------------------------------------------
@@ -603,6 +619,8 @@ def envelope_notes(payload: Json, style: str, event: str | None) -> list[str]:
 
 def describe_other(payload: Json) -> str:
     keys = list(payload) if isinstance(payload, dict) else []
+    if "$schema" in keys:
+        return "a JSON Schema of the event (Capillary's own fragment), not a sample payload"
     if "pageDetails" in keys or "errors" in keys:
         return "API response (GET /v2/customers/lookup/promotionData), not an event payload"
     return f"no event envelope (top-level keys: {', '.join(keys[:8])})"
@@ -705,6 +723,7 @@ def parsed_sample(region: Region, lines: list[str], quoted: frozenset[str]) -> S
             sample.reason += f" (excerpt opening at member {region.prefix!r}, no envelope)"
         return sample
     payload = unwrap_capture(payload, sample.repairs)
+    payload = unwrap_response(payload, sample.repairs)
     payload = fix_keys(payload, sample.repairs)
     sample.payload = fix_values(payload, sample.repairs, quoted)
     return sample
@@ -732,6 +751,8 @@ def notes_for(sample: Sample, region: Region, lines: list[str], floor: int) -> N
         notes.append("opening '{' was missing and was inserted")
     if any("unwrapped a webhook request capture" in r for r in sample.repairs):
         notes.append("payload taken from a request capture (event.body)")
+    if any("unwrapped an API response" in r for r in sample.repairs):
+        notes.append("payload taken from an API response (data)")
     if note := heading_note(lines, region, floor, sample.event):
         notes.append(note)
     sample.reason = "; ".join(notes)
@@ -760,8 +781,14 @@ def page_samples(path: Path) -> list[Sample]:
     return out
 
 
+SEED_SUFFIXES = (".txt", ".md")  # scraped pages; 005 is Markdown
+NOT_PAGES = ("README.md",)
+
+
 def seed_pages(seeds_dir: Path) -> list[Path]:
-    pages = sorted(seeds_dir.glob("*.txt"))
+    pages = sorted(
+        p for p in seeds_dir.iterdir() if p.suffix in SEED_SUFFIXES and p.name not in NOT_PAGES
+    )
     return [p for p in pages if not p.name.startswith(SKIPPED_FILES)]
 
 
@@ -892,6 +919,8 @@ def clean_dir(out_dir: Path) -> None:
     """Remove what a previous run wrote (and nothing else)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for path in out_dir.iterdir():
+        if path.name in KEPT_FILES:
+            continue
         if path.is_file() and (path.suffix == ".json" or path.name in OWN_FILES):
             path.unlink()
 

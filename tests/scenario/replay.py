@@ -38,6 +38,8 @@ def _delta(name: str, d: dict[str, Any]) -> float:
         return -float(d["totalPointsTransferred"])
     if name == "pointsTransferredReceived":
         return float(d["totalPointsTransferred"])
+    if name == "manualPointsAdjustment":  # the points deducted: negative for a credit
+        return -float(d["totalPoinstDeducted"])
     return 0.0
 
 
@@ -67,3 +69,40 @@ def check_balances(payloads: list[dict[str, Any]]) -> dict[int, float]:
             if lifetime is not None:
                 assert lifetime >= stated, (name, lifetime, stated)
     return dict(balance)
+
+
+def _bill_id(data: dict[str, Any]) -> str | None:
+    for pair in (data.get("triggeringActivity") or {}).get("identifiers") or []:
+        if pair.get("key", "").lower() == "billid":
+            return str(pair.get("value"))
+    return None
+
+
+def check_groups(payloads: list[dict[str, Any]]) -> dict[int, float]:
+    """Re-derive each group's wallet from pointsContributionToGroup, checking that every
+    contribution is what the contributing member was just issued for the same bill, and
+    that only members contribute; returns the groups' balances."""
+    issued: dict[tuple[int, str | None], float] = {}
+    members: dict[int, set[int]] = defaultdict(set)
+    wallet: dict[int, float] = defaultdict(float)
+    for payload in payloads:
+        name, _, data = unwrap(payload)
+        assert isinstance(data, dict)
+        if name == "pointsIssued":
+            promo = sum(float(p["promotionPoints"]) for p in data["promotionalPointsIssued"])
+            key = (data["customerIdentifiers"]["customerId"], _bill_id(data))
+            issued[key] = float(data["regularPointsIssued"]) + promo
+        elif name in ("groupCreated", "groupUpdated"):
+            members[data["groupId"]].add(data["primaryMember"]["customerIdentifiers"]["customerId"])
+        elif name == "groupMemberAdded":
+            members[data["groupId"]].add(data["memberAdded"]["customerIdentifiers"]["customerId"])
+        elif name == "groupMemberRemoved":
+            left = data["memberRemoved"]["customerIdentifiers"]["customerId"]
+            members[data["groupId"]].discard(left)
+        elif name == "pointsContributionToGroup":
+            cid = data["contributingMember"]["customerIdentifiers"]["customerId"]
+            assert cid in members[data["groupId"]], (cid, data["groupId"])
+            points = float(data["pointsContributedToGroup"])
+            assert issued.get((cid, _bill_id(data))) == points, (cid, _bill_id(data), points)
+            wallet[data["groupId"]] = round(wallet[data["groupId"]] + points, 2)
+    return dict(wallet)

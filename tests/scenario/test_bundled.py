@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from replay import check_balances
+from replay import check_balances, check_groups
 
 from capmock import catalog
 from capmock.envelope import unwrap
@@ -38,6 +38,9 @@ def test_bundled_scenario_is_valid_and_consistent(name: str) -> None:
     for row in state["customers"]:
         if row["customerId"] in final and row["mergedInto"] is None:
             assert row["programs"][program]["current"] == pytest.approx(final[row["customerId"]])
+    wallets = check_groups(payloads)
+    for group in state.get("groups", []):
+        assert group["points"] == pytest.approx(wallets.get(group["groupId"], 0.0))
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -32,6 +32,8 @@ step = st.one_of(
     st.tuples(st.just("award_points"), st.sampled_from(CUSTOMERS), st.integers(1, 800)),
     st.tuples(st.just("transfer_points"), st.sampled_from(CUSTOMERS), st.integers(1, 500)),
     st.tuples(st.just("wait"), st.just(""), st.integers(1, 500)),
+    st.tuples(st.just("adjust_points"), st.sampled_from(CUSTOMERS), st.integers(-1500, 1500)),
+    st.tuples(st.just("change_points_expiry"), st.sampled_from(CUSTOMERS), st.integers(1, 400)),
     st.tuples(
         st.just("promised"),
         st.sampled_from(CUSTOMERS),
@@ -96,6 +98,8 @@ def apply(player: Player, op: str, who: str, value: Any, bills: dict, redemption
         if op == "transfer_points":
             other = next(x for x in CUSTOMERS if x != who)
             return HANDLERS["transfer_points"](player, c, {"to": other, "points": value})[0]
+        if op == "change_points_expiry":
+            return HANDLERS[op](player, c, {"extend": f"{value}d"})[0]
         return HANDLERS[op](player, c, {"points": value})[0]
     except Rejected:
         return []

@@ -9,8 +9,8 @@ count of purchases, from the events Capillary (or capmock) POSTs to ``/webhook``
   (``programCurrentPoints``, ``upgradedTierNumber``...), and each (customer, field) keeps a
   high-water mark ``(createdAt, eventId)``: a stated value older than the mark is ignored.
   The few events that only carry a change (``pointsExpired``, ``pointsTransferredReceived``,
-  purchases) are kept as deltas, and a field reads as its latest stated value plus the
-  deltas newer than it, so any delivery order folds to the same state.
+  ``manualPointsAdjustment``, purchases) are kept as deltas, and a field reads as its latest
+  stated value plus the deltas newer than it, so any delivery order folds to the same state.
 * **Tolerant reader.** Both envelopes (flat and wrapped), unknown fields and unknown
   eventNames are accepted (2xx); only a body that is not an event with an eventId is a 400.
 * **Concurrency safe.** One SQLite connection per app, used under a lock, each delivery in a
@@ -193,6 +193,12 @@ def transfer_in(data: dict[str, Any]) -> list[Change]:
     return added("current", points) + added("lifetime", points)
 
 
+def adjustment(data: dict[str, Any]) -> list[Change]:
+    # A manual adjustment states the points deducted (negative for a credit), no balance.
+    deducted = data.get("totalPoinstDeducted")
+    return added("current", deducted, -1.0) + added("lifetime", deducted, -1.0)
+
+
 def nothing(data: dict[str, Any]) -> list[Change]:
     return []
 
@@ -211,6 +217,7 @@ RULES: dict[str, Callable[[dict[str, Any]], list[Change]]] = {
     "redeemedPointsReversed": balance_in("redemptionReversalToEarningPrograms"),
     "pointsTransferredReceived": transfer_in,
     "pointsExpired": lambda data: added("current", data.get("pointsExpired"), -1.0),
+    "manualPointsAdjustment": adjustment,
     "loyaltyCustomerMerge": merge_summary,
     "tierUpgraded": tier_from("upgradedTierNumber"),
     "tierDowngraded": tier_from("downgradedTierNumber"),

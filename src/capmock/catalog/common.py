@@ -31,7 +31,8 @@ _accounts = obj(
     accounts=arr(
         obj(
             accountId=STR,
-            identifiers=opt(arr(obj(identifierType=STR, identifierValue=STR))),
+            # seed 005's group members carry `identifiers: [{}]`
+            identifiers=opt(arr(obj(identifierType=opt(STR), identifierValue=opt(STR)))),
         )
     )
 )

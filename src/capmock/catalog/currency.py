@@ -111,6 +111,9 @@ def _identifier(org_id: int, name: str) -> str:
     return hashlib.sha1(f"{org_id}:{name}".encode()).hexdigest()[:6]
 
 
+currency_identifier = _identifier  # an org's identifier of a currency (or bucket) name
+
+
 def _currency_facts(ctx: Ctx, f: Facts) -> list[dict[str, Any]]:
     given = f.get("currencies")
     if given:
@@ -164,8 +167,9 @@ def _issued_entry(ctx: Ctx, c: dict[str, Any], i: int) -> dict[str, Any]:
         pending = [
             {
                 "promisedAlternateCurrencies": promised,
-                "isExternalTriggerBased": False,
-                "promisedAlternateCurrenciesConversionDate": ctx.date(ctx.rng.randint(7, 30)),
+                "isExternalTriggerBased": bool(c.get("external_trigger", False)),
+                "promisedAlternateCurrenciesConversionDate": c.get("conversion_date")
+                or ctx.date(ctx.rng.randint(7, 30)),
             }
         ]
     expiry = c.get("expiry") or ctx.date(ctx.prog.expiry_days)
@@ -188,9 +192,10 @@ def build_issued(ctx: Ctx, f: Facts) -> dict[str, Any]:
     """Alternate currencies issued (on a transaction, a target completed, a promotion…).
 
     Facts (all optional): ``currencies`` list, one dict per currency with ``name``,
-    ``identifier``, ``regular``, ``promotional`` (numbers or wire dicts), ``promised``,
-    ``current``/``lifetime`` (balances after the event), ``expiry`` (regular expiry date);
-    ``trigger`` (name, [(key, value)…]) — default TransactionAdd with BillId/billNumber.
+    ``identifier``, ``regular``, ``promotional`` (numbers or wire dicts), ``promised``
+    (and its ``conversion_date``, ``external_trigger``), ``current``/``lifetime`` (balances
+    after the event), ``expiry`` (regular expiry date); ``trigger`` (name, [(key, value)…])
+    — default TransactionAdd with BillId/billNumber.
     """
     entries = [_issued_entry(ctx, c, i) for i, c in enumerate(_currency_facts(ctx, f))]
     return {

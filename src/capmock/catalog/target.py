@@ -6,9 +6,9 @@ period (``P1``, ``Cycle_2``…).  Capillary sends target values as decimal strin
 On a returned purchase the achieved value goes *down* and ``currentEventTargetValue`` is
 still positive; ``triggeringActivity.name`` (and ``eventName``) is then ``ReturnBill``.
 
-The seeds also list "Target period start/end", "Target Value Updated", "Target
-enrollment" and "Target Period Completed" notifications, but document no payload or
-event name for them, so they are not in the catalog.
+Enrolment in a target and its periods (targetCustomerEnrolment, targetPeriodStarted,
+targetValueUpdated, targetPeriodCompleted; documented in seed 005) are in
+``target_period``.
 
 ``refId`` of these events is ``<orgId>_<apiRequestId>`` (``ref=REQUEST_ID``).
 """
@@ -36,6 +36,7 @@ DEFS: dict[str, Node] = {
         targetGroupName=STR,
         targetPeriodId=INT,
         targetPeriodName=STR,
+        description=opt(STR),
     ),
 }
 

@@ -13,6 +13,7 @@ REVERSED = "issuedalternateCurrenciesReversed"
 
 def _facts(name: str, amount: float, balance: float) -> Facts:
     one = {"name": name, "regular": amount, "current": balance, "lifetime": balance}
+    one["promotional"] = []  # none made up: the balance counts only `amount`
     return {"currencies": [one]}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from capmock.errors import CapmockError, did_you_mean
+from capmock.model import target_periods
 from capmock.model.entities import Customer, Streak, Target
 from capmock.model.world import Bill, Emission, Facts, World
 
@@ -61,8 +62,9 @@ def progress(
     out_facts = {**facts(world, t), "before": before, "after": after, "delta": delta}
     if bill is not None:
         out_facts["transaction_id"] = bill.transaction_id
+    goal = target_periods.track(world, c, t, out_facts)  # an enrolled customer's period, value
     out = [world.emission("targetAchievedValueUpdated", c, out_facts)]
-    if before < t.value <= after:
+    if before < goal <= after:
         out.append(world.emission("targetValueAchieved", c, dict(out_facts)))
         out += unified(world, c, t)
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from capmock.clock import date_str
 from capmock.errors import CapmockError, Rejected, did_you_mean
-from capmock.model import promotions, streaks, targets, tiers
+from capmock.model import groups, promotions, streaks, targets, tiers
 from capmock.model.entities import Customer, Program
 from capmock.model.ledger import cents
 from capmock.model.membership import require_enrolled
@@ -155,6 +155,10 @@ def consequences(world: World, c: Customer, bill: Bill, promised: bool) -> list[
     issued.store = bill.store
     out = [issued] if issued.facts["points"] > 0 else []  # no points, no pointsIssued
     out += tiers.reassess(world, c, program, allow_down=False, trigger=bill_trigger(bill))
+    if groups.any_groups(world):  # a member's points go to their group's wallet too
+        expiry = world.date(program.expiry_days)
+        ref = (bill.transaction_id, bill.bill_number)
+        out += groups.contribute(world, c, bill.points + bill.promotional, expiry, ref)
     out += earned
     if world.org.targets or world.org.streaks:
         out += targets.on_bill(world, c, bill)

@@ -52,6 +52,9 @@ class StepSpec:
         return next((p for p in self.params if p.name == name), None)
 
 
+MAX_ADJUSTMENT = 1e12  # the largest debit by hand (format_schema.MAX_NUMBER, negated)
+
+
 def P(
     name: str,
     kind: str,
@@ -168,6 +171,7 @@ _STEPS: list[StepSpec] = [
             "targetAchievedValueUpdated",
             "targetValueAchieved",
             "streakLevelAchieved",
+            "pointsContributionToGroup",
         ),
     ),
     StepSpec(
@@ -514,6 +518,132 @@ _STEPS: list[StepSpec] = [
         (CUST, P("type", "string"), P("status", "string")),
         "type",
         emits=("requestWorkflowEvent",),
+    ),
+    # ---- seed 005: groups, points by hand, target periods, messages, fulfilment ------
+    StepSpec(
+        "create_group",
+        "Create a customer group (family, household) with `customer` as its primary member.",
+        (CUST, P("name", "string"), AS),
+        "name",
+        emits=("groupCreated",),
+    ),
+    StepSpec(
+        "update_group",
+        "Rename a group or make another member its primary.",
+        (P("group", "string", True), P("name", "string"), P("primary", "customer")),
+        "group",
+        emits=("groupUpdated",),
+    ),
+    StepSpec(
+        "join_group",
+        "The customer joins a group; their later purchases contribute points to it.",
+        (CUST, P("group", "string", True)),
+        "group",
+        emits=("groupMemberAdded",),
+    ),
+    StepSpec(
+        "leave_group",
+        "The customer leaves a group (points contributed stay with it).",
+        (CUST, P("group", "string", True)),
+        "group",
+        emits=("groupMemberRemoved",),
+    ),
+    StepSpec(
+        "adjust_points",
+        "An operator credits (points > 0) or debits (points < 0) points by hand.",
+        (
+            CUST,
+            P("points", "number", True, "+ credit, - debit", low=-MAX_ADJUSTMENT),
+            P("reason", "string"),
+        ),
+        "points",
+        emits=("manualPointsAdjustment", "tierUpgraded", "tierDowngraded"),
+    ),
+    StepSpec(
+        "change_points_expiry",
+        "Move the expiry of the customer's points: to `date`, or `extend` them (e.g. 90d); "
+        "only those expiring before `before` when given.",
+        (
+            CUST,
+            P("date", "date"),
+            P("extend", "duration"),
+            P("before", "date"),
+            P("reason", "string"),
+        ),
+        "date",
+        emits=("pointsExpiryChange",),
+    ),
+    StepSpec(
+        "target_enrol",
+        "Enrol the customer in a target (see org.targets): its period P1 starts.",
+        (CUST, P("target", "string", True), P("source", "string")),
+        "target",
+        emits=("targetCustomerEnrolment", "targetPeriodStarted"),
+    ),
+    StepSpec(
+        "target_period_start",
+        "Start the target's next period (the current one must be complete).",
+        (CUST, P("target", "string", True)),
+        "target",
+        emits=("targetPeriodStarted",),
+    ),
+    StepSpec(
+        "target_value_update",
+        "Change the target value defined for the customer.",
+        (CUST, P("target", "string", True), P("value", "number", True)),
+        emits=("targetValueUpdated",),
+    ),
+    StepSpec(
+        "target_period_complete",
+        "Close the target's current period with what the customer achieved.",
+        (CUST, P("target", "string", True)),
+        "target",
+        emits=("targetPeriodCompleted",),
+    ),
+    StepSpec(
+        "subscription",
+        "The customer subscribes to or unsubscribes from a channel's messages.",
+        (
+            CUST,
+            P("channel", "string", doc="SMS (default), EMAIL, WHATSAPP, MOBILE_PUSH"),
+            P("status", "string", doc="UNSUBSCRIBED (default) or SUBSCRIBED"),
+            P("priority", "string", doc="TRANS or BULK; default both"),
+        ),
+        "channel",
+        emits=("customerSubscription",),
+    ),
+    StepSpec(
+        "message_undelivered",
+        "A message to the customer is not delivered (DND_BLOCKED on a channel they left).",
+        (
+            CUST,
+            P("channel", "string"),
+            P("priority", "string"),
+            P("status", "string", doc="a deliveryFailureStatus, e.g. HARD_BOUNCED"),
+        ),
+        "channel",
+        emits=("communicationMessageUndelivered",),
+    ),
+    StepSpec(
+        "update_reward_transaction",
+        "An issued reward's fulfilment moves on (PROCESSING, SHIPPED, DELIVERED…).",
+        (CUST, P("reward", "ref", True), P("status", "string")),
+        "reward",
+        emits=("updateRewardTransaction",),
+    ),
+    StepSpec(
+        "promise_alternate_currency",
+        "Issue an alternate currency as promised, convertible later.",
+        (CUST, P("amount", "number", True), P("currency", "string"), P("convert_in", "duration")),
+        "amount",
+        emits=("alternateCurrenciesIssued",),
+    ),
+    StepSpec(
+        "convert_alternate_currency",
+        "The customer's promised alternate currencies become current.",
+        (CUST,),
+        "customer",
+        emits=("promisedToCurrentAlternateCurrencyConversion",),
     ),
     # ---- consumer state --------------------------------------------------------------
     StepSpec(

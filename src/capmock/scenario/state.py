@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from capmock.model import groups, target_periods
 from capmock.model.entities import Customer, Org
 from capmock.model.world import CustomerState, World
 
@@ -63,7 +64,7 @@ def snapshot(player: Player) -> dict[str, Any]:
         if cid in names:
             row["name_in_scenario"] = names[cid]
         customers.append(row)
-    return {
+    out = {
         "org": {
             "orgId": player.org.org_id,
             "programs": [
@@ -75,3 +76,8 @@ def snapshot(player: Player) -> dict[str, Any]:
         "events": player.emitted,
         "customers": customers,
     }
+    if groups.any_groups(player.world):  # only when a scenario made groups
+        out["groups"] = groups.state(player.world)
+    if target_periods.any_periods(player.world):  # only when a customer enrolled in a target
+        out["targetPeriods"] = target_periods.state(player.world)
+    return out

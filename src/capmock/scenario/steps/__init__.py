@@ -13,6 +13,8 @@ from capmock.scenario.steps import (  # noqa: F401 - each module registers its h
     currency,
     customers,
     emit,
+    engage,
+    groups,
     partners,
     points,
     promotions,

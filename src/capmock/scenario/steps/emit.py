@@ -26,12 +26,17 @@ MODEL_EVENTS = {
     "customerUpdated": "update_customer",
     "cardUpdated": "update_card",
     "transactionAdded": "transact",
+    "manualPointsAdjustment": "adjust_points",
+    "pointsExpiryChange": "change_points_expiry",
+    "promisedToCurrentAlternateCurrencyConversion": "convert_alternate_currency",
 }
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "pointsIssued": {"points": 100},
     "pointsRedeemed": {"points": 50},
     "pointsExpired": {"all": True},
+    "manualPointsAdjustment": {"points": 100},
+    "pointsExpiryChange": {"extend": "30d"},
 }
 
 
