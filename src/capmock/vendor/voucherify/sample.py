@@ -22,6 +22,7 @@ steps:
   - reverse_redemption: {customer: ana, redemption: spend}        # POINTS_REFUND (rollback)
   - return: {customer: ana, bill: bill, amount: 1000}              # POINTS_REFUND (order)
   - award_points: {customer: ana, points: 50, reason: Goodwill}   # POINTS_ADDITION
+  - adjust_points: {customer: ana, points: -20, reason: Duplicate bill}  # POINTS_REMOVAL
   - transfer_points: {customer: ana, to: ben, points: 30}          # TRANSFER_OUT, TRANSFER_IN
   - expire_points: {customer: ben, all: true}                      # POINTS_EXPIRATION
 """
