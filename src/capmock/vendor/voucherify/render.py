@@ -1,8 +1,9 @@
 """Render the model's emissions as Voucherify loyalty-card transactions (seed 002).
 
 Each points-moving Capillary emission becomes one ``voucher.loyalty_card.transaction.created``
-webhook; the balance after it is the model's (the emission's ``current`` fact), the points
-are the signed move. Everything else is skipped and counted."""
+webhook; the balance after it is the model's (the emission's ``current`` fact, else its
+ledger: see ``balances``), the points are the signed move. Everything else is skipped and
+counted."""
 
 from __future__ import annotations
 
@@ -88,8 +89,7 @@ class VoucherifyRenderer:
             points -= float(facts.get("promised") or 0.0)  # promised points are not usable yet
             if not _from_bill(facts):
                 tx_type = "POINTS_ADDITION"
-        elif event == "manualPointsAdjustment":
-            points = float(facts.get("delta", points))
+        elif event == "manualPointsAdjustment":  # the facts' points are signed
             tx_type = "POINTS_ADDITION" if points >= 0 else "POINTS_REMOVAL"
         elif event == "redeemedPointsReversed":
             points -= float(facts.get("expired") or 0.0)  # expired lots do not come back
