@@ -18,7 +18,7 @@ from capmock.scenario.player import Player
 from capmock.server.app import create_app
 from capmock.server.hub import Hub, ServeConfig, locked_events
 from capmock.server.serve import ServerThread
-from capmock.server.worlds import Source
+from capmock.server.world_registry import Source
 
 HERE = Path(__file__).parent
 PROMOS = HERE / "promos.yaml"

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from capmock.server.app import create_app
 from capmock.server.hub import ServeConfig
-from capmock.server.worlds import Source
+from capmock.server.world_registry import Source
 
 from .conftest import PROMOS, basic, play_into
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from capmock.server.worlds import Source
+from capmock.server.world_registry import Source
 
 URL = "/v2/customers/lookup/promotionData"
 ANA = {"source": "INSTORE", "identifierName": "mobile", "identifierValue": "919800000001"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 import sys
 from collections.abc import Iterator
@@ -12,7 +11,8 @@ from typing import Any
 
 import click
 
-from capmock import catalog
+from capmock import bundled, catalog
+from capmock.bundled import summary as first_sentence
 from capmock.catalog.context import Options
 from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.envelope import STYLES, Envelope
@@ -231,7 +231,13 @@ def schemas_export(directory: Path) -> None:
 
 
 @schemas_group.command("check")
-@schemas_dir
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: bundled.SCHEMAS,
+    show_default="schemas/ as shipped: the checkout's, or the installed package's",
+)
 @boundary
 def schemas_check(directory: Path) -> None:
     """Exit 1 when the schema files differ from what the catalog declares."""
@@ -343,10 +349,3 @@ def scenarios_cmd(as_json: bool) -> None:
     width = max((len(r["name"]) for r in rows), default=0)
     for r in rows:
         click.echo(f"{r['name']:<{width}}  {first_sentence(r['description'])}")
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a description's first paragraph, whatever its line breaks."""
-    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
-    end = re.search(r"[.!?](\s|$)", paragraph)
-    return paragraph[: end.start() + 1] if end else paragraph

@@ -45,7 +45,15 @@ from capmock.errors import UsageError
 @click.option(
     "--allow-target",
     multiple=True,
-    help="Deliver only to URLs starting with this (repeatable; default: any).",
+    help="Deliver only to this scheme, host and port (and path, or below it); repeatable. "
+    "Default: anywhere (a warning when bound to a non-loopback address without --ui-password).",
+)
+@click.option(
+    "--sink-memory",
+    type=click.IntRange(1, 65536),
+    default=64,
+    show_default=True,
+    help="MB of received requests all sinks keep together (the oldest dropped; counts go on).",
 )
 @click.option(
     "--threads", type=click.IntRange(4, 256), default=16, show_default=True, help="Request threads."
@@ -60,10 +68,12 @@ def serve_cmd(
     api_user: str | None,
     api_password: str | None,
     allow_target: tuple[str, ...],
+    sink_memory: int,
     threads: int,
 ) -> None:
     """Everything Capillary would be for a consumer, locally: open the page it prints."""
     from capmock.delivery.sender import check_target
+    from capmock.server.exposure import exposure_warning
     from capmock.server.hub import ServeConfig
     from capmock.server.serve import close, make_server
 
@@ -80,6 +90,7 @@ def serve_cmd(
         api_user=api_user,
         api_password=api_password,
         allow_targets=allow_target,
+        max_sink_bytes=sink_memory * 1024 * 1024,
         threads=threads,
     )
     try:
@@ -88,6 +99,9 @@ def serve_cmd(
         raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
     hub = app.extensions["capmock"]
     base = hub.base_url
+    warning = exposure_warning(host, allow_target, ui_password)
+    if warning:
+        click.echo(warning, err=True)
     click.echo(f"capmock serving on http://{host}:{hub.port}/ (waitress)")
     click.echo(f"  page       {base}/")
     click.echo(f"  API        {base}/api/   OpenAPI {base}/openapi.json")

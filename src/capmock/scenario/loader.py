@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from capmock import bundled
 from capmock.envelope import STYLES
 from capmock.errors import ScenarioError, did_you_mean
 from capmock.model import streaks, targets
@@ -19,11 +20,9 @@ from capmock.scenario.validate import check, duration_ms
 from capmock.scenario.yamlload import Located, load_file, mark_of, quoted
 from capmock.vendor import check_vendor
 
-# The bundled scenarios: the checkout's scenarios/ folder, or $CAPMOCK_SCENARIOS (the
-# Docker image sets it; an installed wheel has no scenarios/ of its own).
-BUNDLED = Path(
-    os.environ.get("CAPMOCK_SCENARIOS") or Path(__file__).resolve().parents[3] / "scenarios"
-)
+# The bundled scenarios: $CAPMOCK_SCENARIOS, else the package's (capmock.bundled: the
+# wheel's package data, or the checkout's scenarios/ folder).
+BUNDLED = Path(os.environ.get("CAPMOCK_SCENARIOS") or bundled.SCENARIOS)
 DEFAULT_START = "2026-01-01T09:00:00Z"
 
 

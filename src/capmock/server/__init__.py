@@ -7,6 +7,6 @@
                the page (templates/, static/), the REST API (``api``, documented by
                ``openapi``), the mock Capillary APIs (``capillary``, ``promotions``,
                ``loyalty``, ``auth``) and named sinks (``sinks``); its state lives in a
-               ``hub.Hub``: the model (``worlds``), scenarios, the delivery log
-               (``deliveries``).
+               ``hub.Hub``: the played worlds the mock APIs answer from
+               (``world_registry``), scenarios, the delivery log (``deliveries``).
 """

@@ -14,7 +14,9 @@ from capmock import catalog
 from capmock.envelope import STYLES
 from capmock.errors import UsageError
 from capmock.schemas import validate
+from capmock.server.auth import TOKEN_HEADER
 from capmock.server.hub import Hub, flags_from_json
+from capmock.server.openapi import endpoints
 from capmock.server.sinks import NAME
 from capmock.vendor import VENDORS
 
@@ -70,6 +72,12 @@ def style_of(body: dict[str, Any], name: str = "style", default: str | None = "f
 
 def accepted(run: Any) -> tuple[Response, int]:
     return jsonify({"run": run.to_dict()}), 202
+
+
+@bp.get("/")
+def index() -> Response:
+    """What the API offers: every path and method, from the OpenAPI document."""
+    return jsonify({"openapi": f"{hub().base_url}/openapi.json", "endpoints": endpoints()})
 
 
 @bp.get("/config")
@@ -202,8 +210,26 @@ def model() -> Response:
     return jsonify({"sources": [s.describe() for s in hub().worlds.sources()]})
 
 
+def customer_data_auth() -> None:
+    """The customers' data answers whom the mock Capillary lookup APIs answer: with
+    ``--api-user`` set, Basic credentials or a token in X-CAP-API-OAUTH-TOKEN (the token
+    header when ``--ui-password`` already takes the Authorization header)."""
+    auth = hub().api_auth
+    if auth.allows(request.headers.get("Authorization"), request.headers.get(TOKEN_HEADER)):
+        return
+    resp = jsonify({"error": "the customers' data needs the mock Capillary API's credentials",
+                    "hint": f"Basic --api-user:--api-password, or a token in {TOKEN_HEADER} "
+                            "(POST /v3/oauth/token/generate)"})
+    resp.status_code = 401
+    # Not a Basic challenge: a browser would prompt for it over the page's own (the page
+    # shows the message instead); scripts send Basic or the token without being asked.
+    resp.headers["WWW-Authenticate"] = f'CapToken header="{TOKEN_HEADER}"'
+    abort(resp)
+
+
 @bp.get("/model/customers")
 def customers() -> Response:
+    customer_data_auth()
     limit = int_arg("limit", 50, 1, MAX_PAGE)
     offset = int_arg("offset", 0)
     total, rows = hub().worlds.customers(request.args.get("q", ""), offset, limit)
@@ -212,6 +238,7 @@ def customers() -> Response:
 
 @bp.get("/model/customers/<int:customer_id>")
 def customer(customer_id: int) -> Response:
+    customer_data_auth()
     found = hub().worlds.customer(customer_id)
     if found is None:
         abort(404, description=f"no customer {customer_id} in the model")
@@ -249,5 +276,5 @@ def put_sink(name: str) -> Response:
 @bp.delete("/sinks/<name>/requests")
 def clear_sink(name: str) -> Response:
     sink = named_sink(name, create=False)
-    sink.clear()
+    hub().sinks.clear(sink)
     return jsonify(sink.to_dict())

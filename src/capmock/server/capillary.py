@@ -28,7 +28,7 @@ from capmock.server import promotions
 from capmock.server.auth import TOKEN_HEADER
 from capmock.server.hub import Hub
 from capmock.server.loyalty import customer_profile, loyalty_details
-from capmock.server.worlds import Found
+from capmock.server.world_registry import Found
 
 bp = Blueprint("capillary", __name__)
 

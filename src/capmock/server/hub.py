@@ -8,7 +8,7 @@ import itertools
 import math
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from capmock.delivery import DeliveryOptions, Planned
@@ -19,10 +19,13 @@ from capmock.runner import options_for
 from capmock.scenario import load
 from capmock.scenario.player import Player
 from capmock.server.auth import ApiAuth, UiAuth
+from capmock.server.checker import Budget
 from capmock.server.deliveries import DeliveryLog, RunInfo
+from capmock.server.exposure import allowed_places, permitted, place
 from capmock.server.scenarios import Entry, Scenarios
 from capmock.server.sinks import SinkRegistry
-from capmock.server.worlds import Source, Worlds
+from capmock.server.world_registry import Source, WorldRegistry
+from capmock.vendor import check_vendor
 
 # every delivery setting but signing (the server holds no signing secrets)
 OPTION_KEYS = tuple(k for k in SETTINGS if k not in ("sign", "secret"))
@@ -39,12 +42,17 @@ class ServeConfig:
     ui_password: str | None = None
     api_user: str | None = None
     api_password: str | None = None
-    allow_targets: tuple[str, ...] = ()  # URL prefixes deliveries may go to; () = any
+    allow_targets: tuple[str, ...] = ()  # where deliveries may go (exposure.py); () = any
     seed: int | None = None  # of the single-event generator
     max_upload_bytes: int = 256 * 1024
+    max_events: int = 1_000_000  # the plan budget of a checked or fired scenario
+    check_seconds: float = 30.0  # CPU and wall-clock budget of checking an upload
+    check_memory_mb: int = 1536  # memory budget of the worker that checks it
+    max_checks: int = 2  # uploads checked at once (429 beyond)
     keep_deliveries: int = 5000
     max_active_runs: int = 32
     max_sink_latency: float = 30.0  # seconds a sink may be told to take
+    max_sink_bytes: int = 64 * 1024 * 1024  # of requests all sinks keep together
     token_ttl: int = 1800
     threads: int = 16
 
@@ -122,10 +130,12 @@ class Hub:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.port = config.port
-        self.worlds = Worlds(config.seed)
-        self.scenarios = Scenarios(config.max_upload_bytes)
-        self.sinks = SinkRegistry(config.max_sink_latency)
+        self.worlds = WorldRegistry(config.seed)
+        budget = Budget(config.max_events, config.check_seconds, config.check_memory_mb)
+        self.scenarios = Scenarios(config.max_upload_bytes, budget, config.max_checks)
+        self.sinks = SinkRegistry(config.max_sink_latency, config.max_sink_bytes)
         self.log = DeliveryLog(config.keep_deliveries, config.max_active_runs)
+        allowed_places(config.allow_targets)  # a bad --allow-target stops the start
         self.ui_auth = UiAuth(config.ui_password)
         self.api_auth = ApiAuth(config.api_user, config.api_password, config.token_ttl)
         self.preselected: str | None = None
@@ -147,10 +157,11 @@ class Hub:
         if len(url) > MAX_URL:
             raise UsageError(f"target: at most {MAX_URL} characters")
         check_target(url)
-        allowed = self.config.allow_targets
-        if allowed and not url.startswith((*allowed, f"{self.base_url}/sink/")):
+        places = allowed_places(self.config.allow_targets)
+        if places and not permitted(url, (*places, place(f"{self.base_url}/sink/"))):
+            allowed = ", ".join(map(redact_url, self.config.allow_targets))
             raise UsageError(f"target '{redact_url(url)}' is not allowed here",
-                             hint="allowed: " + ", ".join(allowed))
+                             hint=f"allowed: {allowed} (scheme, host and port as given)")
         return url
 
     def fire_event(self, payload: dict[str, Any], target: str | None,
@@ -173,12 +184,15 @@ class Hub:
                       seed: int | None = None, envelope: str | None = None,
                       vendor: str | None = None) -> RunInfo:
         entry = self.entry(name)
-        scenario = load(entry.path, seed=seed, envelope=envelope, vendor=vendor)
+        scenario = self.scenarios.load(entry, seed, envelope, self.config.max_events)
+        self.scenarios.ensure_checked(entry, seed, envelope)
+        scenario = replace(scenario, vendor=check_vendor(vendor))
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
         player = Player(scenario)
         src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
-        return self.log.start("scenario", entry.name, url, options, locked_events(src, player))
+        events = locked_events(src, player)  # the player stops past the budget too
+        return self.log.start("scenario", entry.name, url, options, events)
 
     def _preload(self, entry: Entry) -> None:
         """Play the start-up scenario into the model (nothing is sent)."""

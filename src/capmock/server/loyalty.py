@@ -16,7 +16,7 @@ from capmock.model.coupons import Coupon
 from capmock.model.entities import Customer, Program
 from capmock.model.world import CustomerState
 from capmock.server.promotions import iso_ms
-from capmock.server.worlds import Found
+from capmock.server.world_registry import Found
 
 NO_EXPIRY = "2125-12-31T23:59:59Z"  # Capillary's far-future date for tiers that never expire
 

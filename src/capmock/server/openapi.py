@@ -35,7 +35,7 @@ BUSY = response("Too many runs in progress", ref("Error"))
 
 def op(summary: str, responses: dict[str, Schema], *, params: list[Schema] | None = None,
        body: Schema | None = None, tag: str = "API") -> Schema:
-    out: Schema = {"tags": [tag], "summary": summary, "responses": {**responses, **API_ERRORS}}
+    out: Schema = {"tags": [tag], "summary": summary, "responses": {**API_ERRORS, **responses}}
     if params:
         out["parameters"] = params
     if body is not None:
@@ -60,7 +60,14 @@ UPLOAD = {"required": True, "content": {
     "application/x-yaml": {"schema": STR},
 }}
 
+ENDPOINT = obj(("path", "method", "summary"), path=STR, method=STR, summary=STR)
+UNAUTHORISED = response("--ui-password not sent, or (with --api-user) the mock Capillary "
+                        "API credentials not sent", ref("Error"))
+
 PATHS: dict[str, Schema] = {
+    "/api/": {"get": op("This list: every path and method of the API, with a summary", {
+        "200": response("OK", obj(("openapi", "endpoints"), openapi=STR,
+                                  endpoints=arr(ENDPOINT)))})},
     "/api/config": {"get": op("What the page needs: default target, sink URL", {
         "200": response("OK", obj(("default_target", "sink_url", "base_url"),
                                   default_target=STR, sink_url=STR, base_url=STR,
@@ -81,9 +88,11 @@ PATHS: dict[str, Schema] = {
     "/api/scenarios": {
         "get": op("Bundled, --scenario and uploaded scenarios",
                   {"200": response("OK", arr(ref("Scenario")))}),
-        "post": op("Upload a scenario (YAML, size-limited, checked and dry-run)",
+        "post": op("Upload a scenario (YAML, size-limited, played whole in a worker "
+                   "within the server's budget: events, CPU seconds, memory)",
                    {"201": response("Kept", ref("Scenario")),
-                    "413": response("Too large", ref("Error"))},
+                    "413": response("Too large", ref("Error")),
+                    "429": response("Other uploads are being checked", ref("Error"))},
                    params=[query("filename", STR, "Name for a raw YAML upload")],
                    body=UPLOAD),
     },
@@ -122,10 +131,12 @@ PATHS: dict[str, Schema] = {
     "/api/model/customers": {"get": op(
         "Customers: points, tier, promotions, coupons (newest model first)",
         {"200": response("OK", obj(("total", "customers"), total=INT,
-                                   customers=arr(ref("Customer"))))},
+                                   customers=arr(ref("Customer")))),
+         "401": UNAUTHORISED},
         params=[query("q", STR, "Search id, name, mobile, email"), *PAGE])},
     "/api/model/customers/{id}": {"get": op(
-        "One customer", {"200": response("OK", ref("Customer")), "404": NOT_FOUND},
+        "One customer", {"200": response("OK", ref("Customer")), "404": NOT_FOUND,
+                         "401": UNAUTHORISED},
         params=[_id("id", "Customer id")])},
     "/api/sinks": {"get": op("The sinks", {"200": response("OK", arr(ref("Sink")))},
                              tag="Sinks")},
@@ -144,6 +155,15 @@ PATHS: dict[str, Schema] = {
                                         "404": NOT_FOUND},
         params=[SINK_NAME], tag="Sinks")},
 }
+
+
+def endpoints() -> list[dict[str, str]]:
+    """Every path and method of the document, with its summary (what ``GET /api/`` lists)."""
+    return [
+        {"path": path, "method": method.upper(), "summary": spec.get("summary", "")}
+        for path, item in document()["paths"].items()
+        for method, spec in item.items()
+    ]
 
 
 def document(base_url: str = "") -> Schema:

@@ -3,9 +3,11 @@
 
 An upload is size-limited, must be UTF-8 YAML without alias bombs, may include only
 relative files inside its folder (the bundled ``common/`` is provided next to it), must load
-(the same checks as ``capmock plan``, with line numbers) and must play its first
-``DRY_RUN_EVENTS`` events without error. Any failure is an :class:`UploadError` whose message
-names the upload, never the server's temporary path.
+(the same checks as ``capmock plan``, with line numbers) and must play whole within the
+server's budget (events, CPU seconds, memory) in a worker process (:mod:`checker`), never on
+the server's own threads. Any failure is an :class:`UploadError` whose message names the
+upload, never the server's temporary path. At most ``max_checks`` checks run at once (429
+beyond).
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from typing import Any
 
 import yaml
 
+from capmock.bundled import summary
 from capmock.errors import CapmockError
-from capmock.scenario import BUNDLED, load
-from capmock.scenario.player import Player
+from capmock.scenario import BUNDLED, Scenario, load
+from capmock.server.checker import Budget, BudgetError, check_scenario
 
-DRY_RUN_EVENTS = 5000
 MAX_ALIASES = 100
 
 
@@ -46,8 +48,7 @@ class Entry:
     description: str
 
     def to_dict(self) -> dict[str, Any]:
-        first = self.description.strip().splitlines()[0] if self.description.strip() else ""
-        return {"name": self.name, "origin": self.origin, "summary": first,
+        return {"name": self.name, "origin": self.origin, "summary": summary(self.description),
                 "description": self.description}
 
 
@@ -70,11 +71,16 @@ def _safe_name(text: str) -> str:
 
 
 class Scenarios:
-    def __init__(self, max_bytes: int = 256 * 1024) -> None:
+    def __init__(self, max_bytes: int = 256 * 1024, budget: Budget | None = None,
+                 max_checks: int = 2) -> None:
         self.max_bytes = max_bytes
+        self.budget = budget or Budget()
         self._lock = threading.Lock()
         self._entries = dict(_bundled())
         self._dir: Path | None = None
+        self.max_checks = max_checks
+        self.checks_running = 0
+        self._checked: set[tuple[str, int | None, str | None]] = set()
 
     def list(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -119,7 +125,7 @@ class Scenarios:
         path = self.upload_dir() / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
         try:
-            description = dry_run(path, name)
+            description = self.check(path, name)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -127,6 +133,55 @@ class Scenarios:
         with self._lock:
             self._entries[name] = entry
         return entry
+
+    def check(self, path: Path, name: str, seed: int | None = None,
+              envelope: str | None = None) -> str:
+        """Play the scenario whole in a worker under the budget; returns its description.
+        UploadError (naming ``name``, never ``path``) when it is unusable; 429 when
+        ``max_checks`` checks are running already. A passed check is remembered."""
+        with self._lock:
+            if self.checks_running >= self.max_checks:
+                raise UploadError("other scenario checks are running; try again in a moment",
+                                  status=429)
+            self.checks_running += 1
+        try:
+            description, _ = check_scenario(path, self.budget, seed, envelope)
+        except BudgetError as err:
+            raise UploadError(err.message.replace(str(path), name), status=err.status,
+                              hint=None) from None
+        finally:
+            with self._lock:
+                self.checks_running -= 1
+        with self._lock:
+            self._checked.add((str(path), seed, envelope))
+        return description
+
+    def load(self, entry: Entry, seed: int | None, envelope: str | None,
+             max_events: int) -> Scenario:
+        """The entry's scenario, weighed against ``max_events``; an upload's errors name the
+        upload, never the server's path."""
+        try:
+            return load(entry.path, seed=seed, envelope=envelope, max_events=max_events)
+        except CapmockError as err:
+            if entry.origin != "uploaded":
+                raise
+            raise UploadError(err.message.replace(entry.path, entry.name),
+                              hint=err.hint) from None
+
+    def checked_count(self) -> int:
+        """How many (scenario, seed, envelope) checks have passed."""
+        with self._lock:
+            return len(self._checked)
+
+    def ensure_checked(self, entry: Entry, seed: int | None, envelope: str | None) -> None:
+        """An uploaded scenario about to be played with this seed and envelope: checked
+        (once) first. Bundled and ``--scenario`` ones are the server's own."""
+        if entry.origin != "uploaded":
+            return
+        with self._lock:
+            done = (entry.path, seed, envelope) in self._checked
+        if not done:
+            self.check(Path(entry.path), entry.name, seed, envelope)
 
     def _free_name(self, name: str) -> str:
         with self._lock:
@@ -150,20 +205,3 @@ def check_structure(text: str) -> None:
         if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or ":" in rel:
             raise UploadError(f"include '{rel}': only files next to the upload",
                               hint="e.g. include: common/org.yaml")
-
-
-def dry_run(path: Path, name: str) -> str:
-    """Load and play the first events; returns the description. Errors name the upload."""
-    where = str(path)
-    try:
-        scenario = load(where)
-        player = Player(scenario)
-        for _ in itertools.islice(player.payloads(), DRY_RUN_EVENTS):
-            pass
-    except CapmockError as err:
-        raise UploadError(str(err).replace(where, name), hint=None) from None
-    except RecursionError:
-        raise UploadError("the scenario nests too deeply") from None
-    except Exception as err:  # a malformed upload is the uploader's problem, never a 500
-        raise UploadError(f"cannot play the scenario: {type(err).__name__}: {err}") from None
-    return scenario.description

@@ -4,12 +4,16 @@ and answers as that sink is configured (``PUT /api/sinks/<name>`` or the page).
 Behaviour is :class:`capmock.delivery.sink.Behaviour`, the same as the stand-alone sink's:
 ``statuses`` answered in order, one per request, then ``status``; ``failure_rate`` answers
 ``failure_status`` at random; ``latency`` (seconds or "MIN..MAX") is how long the receiver
-takes; ``retry_after`` is sent with every non-2xx answer. A sink is created on first use.
+takes; ``retry_after`` is sent with every non-2xx answer. A sink is created on first use
+(a request refused as too large creates none).
+
+Memory is bounded twice: each sink keeps its newest ``KEEP`` requests, and all sinks
+together keep at most ``max_bytes`` (64 MB by default) of bodies and headers, the oldest
+request of any sink dropped first. Counts go on counting what was dropped.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import threading
@@ -18,9 +22,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, current_app, request
 
-from capmock.delivery.sink import Behaviour, Received
+from capmock.delivery.sink import Behaviour, Received, Reply
 from capmock.errors import UsageError
 from capmock.units import duration_range, probability, within
 
@@ -29,6 +34,8 @@ bp = Blueprint("sinks", __name__)
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 KEEP = 500  # requests kept per sink (the count keeps going)
 MAX_SINKS = 100
+MAX_BYTES = 64 * 1024 * 1024  # of kept requests, all sinks together
+OVERHEAD = 256  # bytes a kept request costs beyond its body and headers
 MAX_LATENCY = 30.0
 MAX_STATUSES = 1000
 SETTINGS = ("statuses", "status", "failure_rate", "failure_status", "latency", "retry_after",
@@ -40,15 +47,23 @@ class Hit:
     """One request a sink received, and what it answered."""
 
     n: int
-    received: Received
+    received: Received  # without the parsed body: only its event name and id are kept
     status: int
     latency_ms: float
+    event_name: str | None = None
+    event_id: str | None = None
+
+    @property
+    def cost(self) -> int:
+        """Bytes this kept request is counted as."""
+        r = self.received
+        return OVERHEAD + len(r.body) + sum(len(k) + len(v) for k, v in r.headers.items())
 
     def to_dict(self, *, body: bool = False) -> dict[str, Any]:
         r = self.received
         out: dict[str, Any] = {
             "n": self.n, "time": r.time, "method": r.method, "path": r.path,
-            "eventName": r.event_name, "eventId": r.event_id, "status": self.status,
+            "eventName": self.event_name, "eventId": self.event_id, "status": self.status,
             "latency_ms": round(self.latency_ms, 3), "size": len(r.body),
         }
         if body:
@@ -106,7 +121,8 @@ class NamedSink:
         self.max_latency = max_latency
         self.settings: dict[str, Any] = {}
         self.behaviour = Behaviour()
-        self.hits: deque[Hit] = deque(maxlen=KEEP)
+        self.hits: deque[Hit] = deque()  # the newest KEEP at most (SinkRegistry.record)
+        self.bytes = 0  # what the kept hits cost
         self.count = 0
         self.lock = threading.Lock()
 
@@ -115,16 +131,23 @@ class NamedSink:
         with self.lock:
             self.settings, self.behaviour = dict(settings), behaviour
 
-    def clear(self) -> None:
+    def drop_oldest(self) -> int:
+        """Forget the oldest kept request; returns its cost."""
         with self.lock:
-            self.hits.clear()
-            self.count = 0
+            cost = self.hits.popleft().cost
+            self.bytes -= cost
+        return cost
+
+    def oldest(self) -> float:
+        with self.lock:
+            return self.hits[0].received.time if self.hits else float("inf")
 
     def to_dict(self, *, requests: int = 0) -> dict[str, Any]:
         with self.lock:
             b = self.behaviour
             out: dict[str, Any] = {
-                "name": self.name, "count": self.count, "settings": self.settings,
+                "name": self.name, "count": self.count, "kept": len(self.hits),
+                "kept_bytes": self.bytes, "settings": self.settings,
                 "pending_statuses": list(b.statuses), "path": f"/sink/{self.name}",
             }
             hits = list(self.hits)[-requests:] if requests else []
@@ -134,8 +157,10 @@ class NamedSink:
 
 
 class SinkRegistry:
-    def __init__(self, max_latency: float = MAX_LATENCY) -> None:
+    def __init__(self, max_latency: float = MAX_LATENCY, max_bytes: int = MAX_BYTES) -> None:
         self.max_latency = max_latency
+        self.max_bytes = max_bytes
+        self.bytes = 0  # kept by every sink together
         self._sinks: dict[str, NamedSink] = {}
         self._lock = threading.Lock()
         self.get("default")
@@ -146,13 +171,53 @@ class SinkRegistry:
             if sink is None and create:
                 if len(self._sinks) >= MAX_SINKS:  # forget the oldest, never "default"
                     oldest = next(k for k in self._sinks if k != "default")
-                    del self._sinks[oldest]
+                    self.bytes -= self._sinks.pop(oldest).bytes
                 sink = self._sinks[name] = NamedSink(name, self.max_latency)
             return sink
+
+    def record(self, sink: NamedSink, got: Received, event: tuple[str | None, str | None],
+               ) -> tuple[Reply, float]:
+        """Count and keep a request, answer it as the sink is set; then drop the oldest
+        requests (this sink's beyond KEEP, any sink's beyond ``max_bytes``)."""
+        with self._lock:
+            with sink.lock:
+                sink.count += 1
+                reply, latency = sink.behaviour.reply()
+                if self._sinks.get(sink.name) is not sink:
+                    return reply, latency  # forgotten meanwhile (MAX_SINKS): keep nothing
+                hit = Hit(sink.count, got, reply.status, latency * 1000.0, *event)
+                sink.hits.append(hit)
+                sink.bytes += hit.cost
+            self.bytes += hit.cost
+            if len(sink.hits) > KEEP:
+                self.bytes -= sink.drop_oldest()
+            while self.bytes > self.max_bytes:
+                oldest = min(self._sinks.values(), key=NamedSink.oldest)
+                if oldest is sink and len(sink.hits) == 1:
+                    break  # the request just received is always shown
+                self.bytes -= oldest.drop_oldest()
+        return reply, latency
+
+    def clear(self, sink: NamedSink) -> None:
+        """Forget a sink's requests and restart its count."""
+        with self._lock, sink.lock:
+            self.bytes -= sink.bytes
+            sink.hits.clear()
+            sink.bytes = sink.count = 0
 
     def all(self) -> list[NamedSink]:
         with self._lock:
             return list(self._sinks.values())
+
+
+def _event_of(body: bytes) -> tuple[str | None, str | None]:
+    """(eventName, eventId) of a JSON body, flat or wrapped; the parsed body is not kept."""
+    try:
+        parsed = orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        return None, None
+    probe = Received(0.0, "", "", {}, b"", parsed)
+    return probe.event_name, probe.event_id
 
 
 def _headers(req: Any) -> dict[str, str]:
@@ -163,18 +228,12 @@ def _headers(req: Any) -> dict[str, str]:
 def receive(name: str) -> Response:
     if not NAME.fullmatch(name):
         return Response('{"error":"bad sink name"}', 404, mimetype="application/json")
-    sink = current_app.extensions["capmock"].sinks.get(name)
+    body = request.get_data(cache=False)  # first: a body too large (413) creates no sink
+    registry: SinkRegistry = current_app.extensions["capmock"].sinks
+    sink = registry.get(name)
     assert sink is not None
-    body = request.get_data(cache=False)
-    try:
-        parsed = json.loads(body) if body else None
-    except ValueError:
-        parsed = None
-    got = Received(time.time(), request.method, request.path, _headers(request), body, parsed)
-    with sink.lock:
-        sink.count += 1
-        reply, latency = sink.behaviour.reply()
-        sink.hits.append(Hit(sink.count, got, reply.status, latency * 1000.0))
+    got = Received(time.time(), request.method, request.path, _headers(request), body, None)
+    reply, latency = registry.record(sink, got, _event_of(body))
     if latency:
         time.sleep(latency)  # the simulated receiver's own processing time
     body_out = b"" if reply.status in (204, 304) else reply.body

@@ -1,4 +1,7 @@
-"""The model state ``capmock serve`` answers from.
+"""The registry of played worlds (model states) ``capmock serve`` answers from.
+
+(Not to be confused with :mod:`capmock.model.world`, one scenario's world: this module keeps
+several of them, by source, for the server.)
 
 Every scenario the server plays is kept as a *source* (its :class:`Player`, whose world
 holds customers, ledgers, promotions and coupons); single catalog events come from one
@@ -116,7 +119,7 @@ class Found:
     state: CustomerState | None
 
 
-class Worlds:
+class WorldRegistry:
     """Sources by key (a scenario's name, or ``generator``), newest last."""
 
     def __init__(self, seed: int | None = None) -> None:
