@@ -43,7 +43,7 @@ class Checkpoint:
     checked one, and ``each`` inside a loop): what ``{{ alice.points.current }}`` reads."""
 
     customer: str
-    customer_id: int
+    customer_id: int | str  # another vendor's consumer knows its own id (capmock.vendor)
     args: dict[str, Any]  # json, within, status
     model: dict[str, dict[str, Any]]
     where: str  # e.g. "scenarios/x.yaml:20"
