@@ -53,3 +53,24 @@ def test_soak_cli_delivers_voucherify_webhooks(tmp_path: Path) -> None:
     assert len(got) == 50
     assert {r.event_name for r in got} == {"voucher.loyalty_card.transaction.created"}
     assert len({r.event_id for r in got}) == 50
+
+
+LOCUST_BUILD = """
+import json, types
+from capmock.soak.locust import SharedSource
+opts = types.SimpleNamespace(capmock_seed=3, capmock_mix="earn-and-redeem", capmock_customers=10,
+                             capmock_slots=2, capmock_envelope=None, capmock_vendor="voucherify")
+env = types.SimpleNamespace(parsed_options=opts, runner=None)
+claim = SharedSource._build(env).claim()
+print(json.loads(claim.body)["type"])
+"""
+
+
+def test_the_locust_user_class_takes_the_vendor_option() -> None:
+    """In a process of its own: importing Locust monkey-patches with gevent."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LOCUST_BUILD], capture_output=True, text=True,
+                         timeout=120, check=True)  # fmt: skip
+    assert out.stdout.strip() == "voucher.loyalty_card.transaction.created"
