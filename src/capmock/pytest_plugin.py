@@ -68,6 +68,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         served.stop()
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """A target that refuses connections is said once, before any test runs."""
+    target = config.getoption("capmock_target")
+    if not target or str(target).startswith("wsgi:"):
+        return []
+    from capmock.delivery.health import probe
+    from capmock.delivery.secrets import redact_url
+
+    problem = probe(str(target))
+    return [f"capmock: {problem}" if problem else f"capmock: target {redact_url(str(target))}"]
+
+
 def target_url(config: pytest.Config) -> str | None:
     """``--capmock-target``; a WSGI target is served once per session."""
     target = config.getoption("capmock_target")

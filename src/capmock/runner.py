@@ -9,10 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capmock import units
 from capmock.contract.results import Case
 from capmock.contract.scenario_run import consumer_state, has_checks, play
 from capmock.delivery import DeliveryOptions, Planned, Summary, read_journal, resume
 from capmock.delivery.options import given, setting_values
+from capmock.delivery.restore import resumed_options
+from capmock.delivery.secrets import (
+    headers_from_env,
+    headers_from_file,
+    merge_headers,
+    redact_url,
+)
 from capmock.delivery.sink import Received, Sink
 from capmock.delivery.types import EventOutcome
 from capmock.errors import UsageError
@@ -49,10 +57,34 @@ def scenario_delivery(scenario: Scenario) -> dict[str, Any]:
     return setting_values(raw, where=f"{scenario.path}: delivery: ", extra=("target",))
 
 
-def options_for(scenario: Scenario, flags: dict[str, Any]) -> tuple[DeliveryOptions, str | None]:
-    """Delivery options: the flags given win over the scenario's delivery block."""
-    merged = {**scenario_delivery(scenario), **given(flags)}
-    target = merged.pop("target", None)
+def merged_flags(
+    scenario: Scenario, flags: dict[str, Any], headers_from: str | Path | None = None
+) -> tuple[dict[str, Any], str | None]:
+    """Delivery setting values and the target: the flags given win over the scenario's
+    delivery block. Headers come, each later source replacing an earlier one's same name,
+    from the block, ``CAPMOCK_HEADER_<NAME>`` variables, ``headers_from``, the flags."""
+    block = scenario_delivery(scenario)
+    merged = {**block, **given(flags)}
+    headers = merge_headers(
+        _parsed(block.get("header") or ()),
+        headers_from_env(),
+        headers_from_file(headers_from) if headers_from else (),
+        _parsed(flags.get("header") or ()),
+    )
+    if headers:
+        merged["header"] = tuple(headers)
+    return merged, merged.pop("target", None)
+
+
+def _parsed(values: Any) -> list[tuple[str, str]]:
+    return [units.within("header", units.header, v) for v in values]
+
+
+def options_for(
+    scenario: Scenario, flags: dict[str, Any], headers_from: str | Path | None = None
+) -> tuple[DeliveryOptions, str | None]:
+    """Delivery options (see :func:`merged_flags`) and the scenario's target."""
+    merged, target = merged_flags(scenario, flags, headers_from)
     merged.setdefault("seed", scenario.seed)
     options = DeliveryOptions.from_settings(merged, where=f"{scenario.path}: delivery: ")
     return options, target
@@ -74,6 +106,7 @@ def run_scenario(
     on_progress: Callable[[EventOutcome], None] | None = None,
     state: str | None = None,
     state_headers: tuple[str, ...] = (),
+    headers_from: str | Path | None = None,
     max_events: int | None = DEFAULT_MAX_EVENTS,
     vendor: str | None = None,
     **hooks: Any,
@@ -85,7 +118,7 @@ def run_scenario(
     ``consumer.state``."""
     scenario = load(name, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
     rehearse(scenario)  # a scenario error surfaces before the first POST, not after
-    options, scenario_target = options_for(scenario, dict(flags or {}))
+    options, scenario_target = options_for(scenario, dict(flags or {}), headers_from)
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
     player = Player(scenario)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
@@ -103,7 +136,8 @@ def run_scenario(
             on_progress=on_progress,
             **hooks,
         )
-        return RunResult(played.summary, chosen, scenario.path, player=player, cases=played.cases)
+        return RunResult(played.summary, redact_url(chosen), scenario.path, player=player,
+                         cases=played.cases)
     if has_checks(scenario.steps):
         raise UsageError(
             f"{scenario.path}: check steps need a consumer to read state from",
@@ -115,7 +149,7 @@ def run_scenario(
             sink.url,
             options,
             journal=_journal(journal),
-            meta=meta,
+            meta={**meta, "sink": True},
             on_progress=on_progress,
             **hooks,
         )
@@ -138,13 +172,17 @@ def resume_run(
     *,
     target: str | None = None,
     flags: dict[str, Any] | None = None,
+    headers_from: str | Path | None = None,
     on_progress: Callable[[EventOutcome], None] | None = None,
+    **hooks: Any,
 ) -> RunResult:
     """Continue a killed run: regenerate its events from the journal's meta and send what
-    was not acknowledged."""
+    was not acknowledged, with the journaled delivery options (``flags`` override them;
+    journaled secrets must be given again). A run that used the embedded sink resumes
+    into a fresh one unless a target is given."""
     state = read_journal(journal)
     meta = state.meta or {}
-    if "scenario" not in meta:
+    if "scenario" not in meta or not state.runs:
         raise UsageError(
             f"{journal}: the journal does not say which scenario it ran",
             hint="use `capmock replay` to re-send its events",
@@ -160,13 +198,16 @@ def resume_run(
             f"{journal}: its scenario has check steps, which resume cannot repeat",
             hint="run the scenario again, or `capmock replay` the journal",
         )
-    options, scenario_target = options_for(scenario, dict(flags or {}))
+    given, scenario_target = merged_flags(scenario, dict(flags or {}), headers_from)
+    options = resumed_options(state.runs[0], given)
     player = Player(scenario)
-    summary = resume(
-        journal,
-        options,
-        target=target or scenario_target,
-        events=planned(player),
-        on_progress=on_progress,
-    )
-    return RunResult(summary, target or scenario_target or "", scenario.path, player=player)
+    chosen = target or scenario_target
+    if chosen or not meta.get("sink"):
+        summary = resume(journal, options, target=chosen, events=planned(player),
+                         on_progress=on_progress, **hooks)
+        shown = redact_url(chosen or state.target or "")
+        return RunResult(summary, shown, scenario.path, player=player)
+    with Sink.start() as sink:  # the journaled run's embedded sink died with it
+        summary = resume(journal, options, target=sink.url, events=planned(player),
+                         on_progress=on_progress, **hooks)
+        return RunResult(summary, sink.url, scenario.path, sink=sink.received, player=player)

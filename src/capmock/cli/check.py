@@ -106,6 +106,8 @@ def check_cmd(
     from capmock.contract.consumer_state import StateEndpoint
     from capmock.contract.suite import SuiteConfig
     from capmock.contract.webhook import serving
+    from capmock.delivery.health import probe
+    from capmock.delivery.secrets import redact_url
 
     options, retrying = suite_options(pop_settings(kwargs))
     known = catalog.names() if vendor == "capillary" else [vendor_event_type()]
@@ -113,6 +115,9 @@ def check_cmd(
     checks = _names(only, CHECKS, "check") or frozenset(CHECKS)
     live = not (quiet or as_json)
     with serving(target) as url:
+        problem = probe(url)
+        if problem:  # said once, first, before the failures it causes
+            click.echo(f"capmock: {problem}", err=True)
         endpoint = StateEndpoint.parse(state, target=url, headers=state_header) if state else None
         config = SuiteConfig(
             url,
@@ -129,7 +134,7 @@ def check_cmd(
         )
         if live:
             click.echo(
-                f"capmock check {url}"
+                f"capmock check {redact_url(url)}"
                 + (f"  (state {endpoint.template})" if endpoint else "  (no --state)")
             )
         report = run_suite(config)

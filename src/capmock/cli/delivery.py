@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -13,7 +14,9 @@ import click
 from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
 from capmock.cli.params import HEADER, delivery_flags, pop_settings
-from capmock.delivery.types import EventOutcome, Summary
+from capmock.delivery.health import TargetHealth
+from capmock.delivery.secrets import redact_url
+from capmock.delivery.types import Attempt, EventOutcome, Interrupted, Summary
 from capmock.envelope import STYLES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,11 +58,16 @@ def print_cases(cases: list[Any]) -> None:
 
 
 class Progress:
-    """A rich progress bar on a terminal; otherwise a plain line every so often."""
+    """A rich progress bar on a terminal; otherwise a plain line every 100 events and one at
+    the end, in the summary's words. What is wrong with the target (refusing, timing out,
+    answering errors) is shown at once: live on the bar, else a line per change."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, health: bool = True) -> None:
         self.done = Counter[str]()
         self.bar: Any = None
+        self.health = TargetHealth() if health else None
+        self.printed = 0
+        self.closed = False
         if enabled and sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -74,18 +82,42 @@ class Progress:
             self.bar.start()
         self.plain = enabled and self.bar is None
 
+    def text(self) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(self.done.items()))
+
     def __call__(self, outcome: EventOutcome) -> None:
         self.done[outcome.outcome] += 1
         total = sum(self.done.values())
-        text = ", ".join(f"{v} {k}" for k, v in sorted(self.done.items()))
         if self.bar is not None:
-            self.bar.update(self.task, completed=total, description=f"({text})")
+            self.bar.update(self.task, completed=total, description=f"({self.text()})")
         elif self.plain and total % 100 == 0:
-            click.echo(f"… {total} events: {text}", err=True)
+            self._line(total)
+
+    def _line(self, total: int) -> None:
+        click.echo(f"… {total} events finished: {self.text()}", err=True)
+        self.printed = total
+
+    def attempt(self, attempt: Attempt) -> None:
+        report = self.health.observe(attempt) if self.health else None
+        if report is None:
+            return
+        if self.bar is not None:
+            if report.changed:
+                self.bar.console.print(report.line, highlight=False)
+            live = f" {report.line}" if report.bad else ""
+            self.bar.update(self.task, description=f"({self.text()}){live}")
+        elif report.changed:
+            click.echo(report.line, err=True)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         if self.bar is not None:
             self.bar.stop()
+        total = sum(self.done.values())
+        if self.plain and total and total != self.printed:
+            self._line(total)
 
 
 def ms(value: float | None) -> str:
@@ -95,9 +127,10 @@ def ms(value: float | None) -> str:
 def print_summary(summary: Summary, target: str) -> None:
     s = summary
     click.echo(f"target     {target}")
+    done = f"    already done {s.already_done}" if s.already_done else ""
     click.echo(
         f"planned    {s.planned}    delivered {s.delivered}    failed-final "
-        f"{s.failed_final}    pending {s.pending}"
+        f"{s.failed_final}    pending {s.pending}{done}"
     )
     click.echo(
         f"retries    {s.retries}    duplicates sent {s.duplicates_sent}    reordered {s.reordered}"
@@ -106,6 +139,8 @@ def print_summary(summary: Summary, target: str) -> None:
         f"latency    p50 {ms(s.latency_p50_ms)}    p95 {ms(s.latency_p95_ms)}    "
         f"p99 {ms(s.latency_p99_ms)}    in {s.elapsed_s:.2f} s"
     )
+    if s.longest_hold is not None:
+        click.echo(f"hold       {s.longest_hold.describe()}")
     if s.journal:
         click.echo(f"journal    {s.journal}")
     notes = s.notable()
@@ -138,6 +173,7 @@ def finish(
     """Print the summary (and the expectation cases, when there is more than the default
     one) and exit: 0 when ``ok`` (default: every event delivered), else 1."""
     ok = summary.ok if ok is None else ok
+    target = redact_url(target)
     if as_json:
         out = summary.to_dict()
         out["target"] = target
@@ -156,6 +192,47 @@ def finish(
     sys.exit(0 if ok else 1)
 
 
+def journaled_run(summary: Summary) -> dict[str, Any]:
+    """The run record of the summary's journal ({} without one)."""
+    from capmock.delivery import read_journal
+
+    runs = read_journal(summary.journal).runs if summary.journal else []
+    return runs[0] if runs else {}
+
+
+def resume_command(summary: Summary, target: str | None) -> str:
+    """The command that finishes an interrupted run, and what it must be given again."""
+    from capmock.delivery.restore import journaled_secret_names
+    from capmock.delivery.secrets import is_redacted
+
+    run = journaled_run(summary)
+    command = f"capmock run --resume {shlex.quote(summary.journal or 'JOURNAL')}"
+    journaled = str(run.get("target", ""))
+    if (target and is_redacted(redact_url(target))) or is_redacted(journaled):
+        command += " --target URL"
+    secrets = journaled_secret_names(run)
+    if secrets:
+        command += f"   (and the values of {', '.join(secrets)} again)"
+    return command
+
+
+def interrupted(stopped: Interrupted, target: str | None, as_json: bool) -> None:
+    """Ctrl-C: the summary so far and how to finish the run; exit 130."""
+    summary = stopped.summary
+    run = journaled_run(summary)
+    shown = redact_url(target or str(run.get("target") or "?"))
+    if (run.get("meta") or {}).get("sink"):
+        shown += " (the embedded sink: a resume starts a fresh one)"
+    if as_json:
+        out = {**summary.to_dict(), "target": shown, "resume": resume_command(summary, target)}
+        emit_json(out, pretty=True)
+    else:
+        click.echo("interrupted: sends in flight finished and are journaled", err=True)
+        print_summary(summary, shown)
+        click.echo(f"resume     {resume_command(summary, target)}")
+    sys.exit(130)
+
+
 @main.command("run")
 @click.argument("scenario", required=False)
 @click.option(
@@ -166,6 +243,12 @@ def finish(
 @click.option("--envelope", type=click.Choice(STYLES), help="Override the scenario's envelope.")
 @click.option("--journal", help="Journal file (default .capmock/runs/<timestamp>.jsonl).")
 @click.option("--resume", "resume_from", help="Continue the run recorded in this journal.")
+@click.option(
+    "--headers-from",
+    type=click.Path(dir_okay=False),
+    help="'Name: value' lines sent as headers (keeps secrets out of the shell history; "
+    "CAPMOCK_HEADER_<NAME> variables do the same).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @max_events_option
@@ -181,6 +264,7 @@ def run_cmd(
     envelope: str | None,
     journal: str | None,
     resume_from: str | None,
+    headers_from: str | None,
     as_json: bool,
     quiet: bool,
     state: str | None,
@@ -202,10 +286,12 @@ def run_cmd(
     from capmock.vendor import skipped_note
 
     flags = pop_settings(kwargs)
-    progress = Progress(not quiet and not as_json)
+    progress = Progress(not quiet and not as_json, health=not quiet)
     try:
         if resume_from:
-            result = resume_run(resume_from, target=target, flags=flags, on_progress=progress)
+            result = resume_run(resume_from, target=target, flags=flags,
+                                headers_from=headers_from, on_progress=progress,
+                                on_attempt=progress.attempt)
         else:
             with budget_hint():
                 result = run_scenario(
@@ -217,10 +303,15 @@ def run_cmd(
                     envelope=envelope,
                     journal=journal,
                     on_progress=progress,
+                    on_attempt=progress.attempt,
                     state=state,
                     state_headers=state_header,
+                    headers_from=headers_from,
                     vendor=vendor,
                 )
+    except Interrupted as stopped:
+        progress.close()
+        interrupted(stopped, target, as_json)
     finally:
         progress.close()
     vendored = result.player.vendor if result.player else None
@@ -265,5 +356,7 @@ def replay_cmd(
         select = only[0]
     elif only:
         select = list(only)
-    summary = replay(journal, options, select=select, new_ids=new_ids, target=target)
+    progress = Progress(False, health=True)
+    summary = replay(journal, options, select=select, new_ids=new_ids, target=target,
+                     on_attempt=progress.attempt)
     finish(summary, target or "(journal's target)", as_json, None)

@@ -20,6 +20,7 @@ from capmock.contract.suite import (
     Suite,
     SuiteConfig,
 )
+from capmock.delivery.secrets import redact_url
 from capmock.envelope import is_event_object, unwrap
 
 UNKNOWN_EVENT = "capmockUnknownEvent"
@@ -305,9 +306,9 @@ def run_suite(config: SuiteConfig) -> Report:
     suite = Suite(config)
     report = Report(
         "check",
-        meta={"target": config.target, "envelope": config.envelope, "seed": config.seed,
+        meta={"target": redact_url(config.target), "envelope": config.envelope,
               **({"vendor": config.vendor} if config.vendor != "capillary" else {}),
-              "customer-id space": suite.salt, "state": config.state.template
+              "seed": config.seed, "customer-id space": suite.salt, "state": config.state.template
               if config.state else None},
     )
     if config.state is None and any(c in config.only for c in NEEDS_STATE):

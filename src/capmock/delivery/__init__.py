@@ -11,7 +11,9 @@ deliberate faults, and a journal to resume or replay from.
     replay(path, select="failed", new_ids=True)      # re-send journaled bytes
 
 With no target, ``capmock.delivery.sink.Sink.start()`` gives a local one (``.url``,
-``.received``, ``.summary()``).
+``.received``, ``.summary()``). A retried event holds back its connection's later events
+(``on_retry`` block, Capillary's way; ``Summary.longest_hold``); Ctrl-C raises
+:class:`Interrupted` (a KeyboardInterrupt) carrying the summary so far.
 """
 
 from capmock.delivery.engine import deliver
@@ -20,7 +22,15 @@ from capmock.delivery.journal import default_journal_path, read_journal
 from capmock.delivery.options import DeliveryOptions
 from capmock.delivery.policy import Decision, Policy, Result, make_policy
 from capmock.delivery.recovery import replay, resume, rewrite_event_id
-from capmock.delivery.types import Attempt, EventOutcome, FaultNote, Planned, Summary
+from capmock.delivery.types import (
+    Attempt,
+    EventOutcome,
+    FaultNote,
+    Hold,
+    Interrupted,
+    Planned,
+    Summary,
+)
 
 __all__ = [
     "Attempt",
@@ -29,6 +39,8 @@ __all__ = [
     "EventOutcome",
     "FaultNote",
     "Faults",
+    "Hold",
+    "Interrupted",
     "Planned",
     "Policy",
     "Result",

@@ -1,26 +1,30 @@
 """Deliver a stream of planned events: faults, N parallel in-flight sends, the journal.
 
-With ``connections=1`` everything runs in the calling thread, strictly in order (a retrying
-event holds back the ones after it, as Capillary does). With N > 1, N worker threads each
-take the next event when their previous one is finished. Nothing is lost: every planned event
-ends delivered or failed-final, and the journal says which.
+With ``connections=1`` everything runs in the calling thread, strictly in order. Each
+connection is a lane (see :mod:`capmock.delivery.queue`): under ``on_retry`` block (the
+default, as Capillary documents) an event being retried holds back the lane's later events
+until it is delivered or the policy gives up; under continue its retries wait in a timer
+heap and the lane goes on. Nothing is lost: every planned event ends delivered or
+failed-final, and the journal says which.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from capmock.delivery.faults import FaultPlan
 from capmock.delivery.journal import JournalWriter, default_journal_path
 from capmock.delivery.options import DeliveryOptions
-from capmock.delivery.sender import Clock, Sender, Sleep, check_target, redact_url
-from capmock.delivery.types import Attempt, EventOutcome, FaultNote, Planned, Summary
+from capmock.delivery.policy import Decision
+from capmock.delivery.queue import Deferred, HoldTracker, Job, JobQueue
+from capmock.delivery.restore import secret_names
+from capmock.delivery.secrets import redact_url
+from capmock.delivery.sender import Clock, Sender, Sleep, check_target
+from capmock.delivery.types import Attempt, EventOutcome, Interrupted, Planned, Summary
 from capmock.errors import UsageError
 
 Progress = Callable[[EventOutcome], None]
@@ -44,27 +48,13 @@ def open_journal(journal: JournalArg, *, fresh: bool) -> JournalWriter | None:
     return JournalWriter(path)
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """An original send: the event, its faults, and where its attempt count starts."""
-
-    planned: Planned
-    note: FaultNote
-    journaled: bool = False  # its planned record is already in the journal (resume)
-    first_attempt: int = 1
-
-
 class Stopped(Exception):
     """Raised inside a worker's wait when the run is being stopped."""
 
 
 class Run:
-    """One delivery session: N workers pull jobs from one stream, send, count, journal.
-
-    Workers take the next job under a lock: a due duplicate first, else the next event of
-    the stream, else (stream exhausted) they wait for duplicates still to fall due. So the
-    stream is read only as fast as a connection frees up, and ``connections=1`` runs the very
-    same loop in the calling thread.
+    """One delivery session: N workers (connections) take sends from a :class:`JobQueue`,
+    send, count, journal. ``connections=1`` runs the very same loop in the calling thread.
     """
 
     def __init__(
@@ -84,15 +74,16 @@ class Run:
         self.sender = Sender(target, options, record=self._record, sleep=self.pause, clock=clock)
         self.summary = Summary(journal=str(journal.path) if journal else None)
         self.lock = threading.Lock()  # counters and outcomes
-        self.cond = threading.Condition()  # the job queue below
+        policy = options.policy
+        self.deferring = not policy.holds  # continue: retries wait in the queue's timers
+        self.queue = JobQueue(options.connections if policy.holds else 1, clock, self._plan)
+        self.holds = HoldTracker(self.summary, policy.time_scale, clock)
         self.latencies: list[float] = []
-        self.duplicates: list[tuple[float, int, Planned]] = []  # heap by due time
-        self.source: Iterator[Job] = iter(())
-        self.exhausted = False
-        self.active = 0  # originals being sent
-        self.sleeper = False  # a worker is waiting for the next duplicate to fall due
-        self.stopping = threading.Event()
         self.error: BaseException | None = None
+
+    @property
+    def stopping(self) -> threading.Event:
+        return self.queue.stopping
 
     def fault_plan(self) -> FaultPlan:
         opts = self.options
@@ -158,25 +149,51 @@ class Run:
 
     # -- sending -----------------------------------------------------------------------------
 
-    def original(self, job: Job) -> None:
-        """Send with retries until delivered or failed-final; then schedule its duplicate."""
+    def original(self, job: Job, lane: int) -> None:
+        """Send with retries until delivered or failed-final (continue mode: the first
+        attempt, the rest deferred); then schedule its duplicate."""
         planned, note = job.planned, job.note
         try:
             if note.delay:
                 self.pause(note.delay)
+            if self.deferring:
+                self.step(Deferred(job, self.sender.start(planned, job.first_attempt), lane))
+                return
+            started = self.clock()
             attempt, decision = self.sender.send(planned, job.first_attempt)
         except Stopped:
             return  # left pending: resume sends it
         except Exception as exc:  # a bug must still leave the event accounted for
-            reason = f"internal error: {type(exc).__name__}: {exc}"
-            self._record(Attempt(planned.seq, planned.event_id, job.first_attempt, "send",
-                                 time.time(), None, 0.0, reason, "failed-final"))
-            self._finish(planned.seq, "failed-final", job.first_attempt, None, reason)
+            self._internal_error(job, exc)
+            return
+        self.holds.finished(lane, job, attempt, decision.outcome, started)
+        self._settle(job, attempt, decision)
+
+    def step(self, deferred: Deferred) -> None:
+        """Continue mode: one attempt; if the policy says retry, back into the queue."""
+        try:
+            attempt, decision = self.sender.attempt(deferred.call)
+        except Exception as exc:
+            self._internal_error(deferred.job, exc)
+            return
+        if decision.retry:
+            self.queue.later(self.clock() + decision.wait, deferred)
         else:
-            self._finish(planned.seq, decision.outcome, attempt.attempt, attempt.status,
-                         decision.reason)
-        if note.duplicate_after is not None:
-            self.schedule_duplicate(planned, note.duplicate_after)
+            self._settle(deferred.job, attempt, decision)
+
+    def _settle(self, job: Job, attempt: Attempt, decision: Decision) -> None:
+        planned = job.planned
+        self._finish(planned.seq, decision.outcome, attempt.attempt, attempt.status,
+                     decision.reason)
+        if job.note.duplicate_after is not None:
+            self.schedule_duplicate(planned, job.note.duplicate_after)
+
+    def _internal_error(self, job: Job, exc: Exception) -> None:
+        planned = job.planned
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+        self._record(Attempt(planned.seq, planned.event_id, job.first_attempt, "send",
+                             time.time(), None, 0.0, reason, "failed-final"))
+        self._finish(planned.seq, "failed-final", job.first_attempt, None, reason)
 
     def duplicate(self, planned: Planned) -> None:
         try:
@@ -191,103 +208,79 @@ class Run:
                 outcome.duplicates_sent += 1
 
     def schedule_duplicate(self, planned: Planned, after: float) -> None:
-        with self.cond:
-            heapq.heappush(self.duplicates, (self.clock() + after, planned.seq, planned))
-            self.cond.notify_all()
+        self.queue.later(self.clock() + after, planned)
 
     # -- workers -----------------------------------------------------------------------------
 
-    def _next(self) -> Job | Planned | float | None:
-        """A job, a due duplicate, seconds to wait for the next duplicate, or None: done."""
-        with self.cond:
-            while not self.stopping.is_set():
-                now = self.clock()
-                if self.duplicates and self.duplicates[0][0] <= now:
-                    return heapq.heappop(self.duplicates)[2]
-                if not self.exhausted:
-                    job = next(self.source, None)
-                    if job is not None:
-                        self.active += 1
-                        self._plan(job)
-                        return job
-                    self.exhausted = True
-                if self.duplicates and not self.sleeper:
-                    self.sleeper = True
-                    return self.duplicates[0][0] - now
-                if not self.duplicates and self.active == 0:
-                    self.cond.notify_all()
-                    return None
-                self.cond.wait()
-            return None
+    def _work(self, lane: int = 0) -> None:
+        while (item := self.queue.next(lane)) is not None:
+            try:
+                if isinstance(item, Job):
+                    self.original(item, lane)
+                elif isinstance(item, Deferred):
+                    self.step(item)
+                elif isinstance(item, Planned):
+                    self.duplicate(item)
+                else:
+                    try:
+                        self.pause(item)
+                    except Stopped:
+                        return
+            finally:
+                self.queue.done(item)
 
-    def _work(self) -> None:
-        while (job := self._next()) is not None:
-            if isinstance(job, Job):
-                try:
-                    self.original(job)
-                finally:
-                    with self.cond:
-                        self.active -= 1
-                        self.cond.notify_all()
-            elif isinstance(job, Planned):
-                self.duplicate(job)
-            else:
-                try:
-                    self.pause(job)
-                except Stopped:
-                    return
-                finally:
-                    with self.cond:
-                        self.sleeper = False
-                        self.cond.notify_all()
-
-    def _work_guarded(self) -> None:
+    def _work_guarded(self, lane: int) -> None:
         try:
-            self._work()
+            self._work(lane)
         except BaseException as exc:  # a failing event source: stop everyone, re-raise later
             self.error = self.error or exc
             self.stop()
 
     def stop(self) -> None:
-        self.stopping.set()
-        with self.cond:
-            self.cond.notify_all()
+        self.queue.stop()
 
     # -- the whole session -------------------------------------------------------------------
 
     def execute(self, jobs: Iterable[Job]) -> Summary:
         """Send every job (and the duplicates the faults ask for) and close everything.
 
-        If the source raises or the caller is interrupted (Ctrl-C), sends in flight finish
-        and are journaled; events not yet acknowledged stay pending for ``resume``.
+        If the source raises, sends in flight finish and are journaled; events not yet
+        acknowledged stay pending for ``resume``. On Ctrl-C the same happens and
+        :class:`Interrupted` (a KeyboardInterrupt) carries the summary so far.
         """
-        self.source = iter(jobs)
+        self.queue.source = iter(jobs)
         start = self.clock()
-        interrupted = True
         threads: list[threading.Thread] = []
         try:
             if self.options.connections == 1:
                 self._work()
             else:
                 threads = [
-                    threading.Thread(target=self._work_guarded, name=f"capmock-send-{i}",
-                                     daemon=True)
+                    threading.Thread(target=self._work_guarded, args=(i,),
+                                     name=f"capmock-send-{i}", daemon=True)
                     for i in range(self.options.connections)
                 ]
                 for thread in threads:
                     thread.start()
                 for thread in threads:
                     thread.join()
-            if self.error is not None:
-                raise self.error
-            interrupted = False
-        finally:
-            if interrupted:
-                self.stop()
-                for thread in threads:
-                    thread.join()
-            summary = self._close(start, interrupted)
-        return summary
+        except KeyboardInterrupt:
+            self._halt(threads)
+            raise Interrupted(self._close(start, True)) from None
+        except BaseException:
+            self._halt(threads)
+            self._close(start, True)
+            raise
+        if self.error is not None:
+            self._close(start, True)
+            raise self.error
+        return self._close(start, False)
+
+    def _halt(self, threads: list[threading.Thread]) -> None:
+        """Stop: sends in flight finish and are journaled."""
+        self.stop()
+        for thread in threads:
+            thread.join()
 
     def _close(self, start: float, interrupted: bool) -> Summary:
         self.sender.close()
@@ -343,7 +336,8 @@ def _deliver(
     check_target(target)
     writer = open_journal(journal, fresh=True)
     if writer is not None:
-        writer.run(mode, redact_url(target), options.redacted(), meta=meta or {})
+        writer.run(mode, redact_url(target), options.redacted(), meta=meta or {},
+                   secret_headers=secret_names(options))
     run = Run(target, options, sleep=sleep, clock=clock, journal=writer,
               on_progress=on_progress, on_attempt=on_attempt)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from capmock import units
 from capmock.delivery.faults import SCOPES, Faults
-from capmock.delivery.policy import POLICIES, Policy, capillary, make_policy
+from capmock.delivery.policy import ON_RETRY, POLICIES, Policy, capillary, make_policy
 from capmock.errors import UsageError, did_you_mean
 
 DEFAULT_USER_AGENT = "Java/1.8.0_272"  # what Capillary's webhook sender announces
@@ -89,6 +89,9 @@ SETTINGS: dict[str, Setting] = {
                 "Stop retrying after this long, e.g. 2h."),
         Setting("time_scale", units.positive_number, "FACTOR",
                 "Multiply every wait, e.g. 0.001 in CI."),
+        Setting("on_retry", choice(ON_RETRY, "on-retry mode"), "MODE",
+                "block (default: a retried event holds back its connection's later events, "
+                "as Capillary does) or continue (retry it later, send the next ones now)."),
         Setting("duplicates", units.probability, "SHARE",
                 "Send events again: probability or N%."),
         Setting("duplicate_delay", units.duration_range, "MIN..MAX",
@@ -288,6 +291,7 @@ class DeliveryOptions:
             backoff=v.get("backoff"),
             give_up_after=v.get("give_up_after"),
             time_scale=v.get("time_scale"),
+            on_retry=v.get("on_retry"),
         )
         return cls(
             connections=v.get("connections", 1),

@@ -16,6 +16,12 @@ schedule immediately, 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h, then giv
 ``custom`` — capillary's classification with your max attempts, backoff and give-up time.
 
 ``time_scale`` multiplies every wait and the give-up time (0.001 turns hours into seconds).
+
+``on_retry``: ``block`` (default) — an event being retried holds back the later events of
+its connection, as Capillary documents ("the system uses a retry mechanism instead of
+continuously checking for new events", seed 005 "Consuming event notifications"); or
+``continue`` — its next attempt waits on the side while the connection sends the next
+events. The engine and :mod:`capmock.delivery.queue` act on it.
 """
 
 from __future__ import annotations
@@ -23,15 +29,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 
 from capmock import units
+from capmock.delivery.types import human_duration, plural
 from capmock.errors import UsageError, did_you_mean
 
 ErrorKind = Literal["timeout", "connection", "other"]
 DecisionOutcome = Literal["delivered", "retrying", "failed-final"]
 
 DAY = 86_400.0
+ON_RETRY = ("block", "continue")
 STANDARD_WEBHOOKS_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0,
                               86400.0)
 
@@ -99,6 +107,20 @@ class Policy:
     retry_client_errors: bool = False  # retry every non-2xx (standard-webhooks)
     honour_retry_after: bool = True
     time_scale: float = 1.0
+    on_retry: str = "block"  # block: a retried event holds its connection's later events
+
+    def __post_init__(self) -> None:
+        if self.on_retry not in ON_RETRY:
+            guess = did_you_mean(self.on_retry, ON_RETRY)
+            raise UsageError(
+                f"on_retry: unknown mode '{self.on_retry}'",
+                hint=f"did you mean '{guess}'?" if guess else "block or continue",
+            )
+
+    @property
+    def holds(self) -> bool:
+        """Whether a retried event holds back the later events of its connection."""
+        return self.on_retry == "block"
 
     def retryable(self, result: Result) -> bool:
         if result.status is None:
@@ -129,16 +151,17 @@ class Policy:
         if not self.retryable(result):
             return Decision("failed-final", reason=f"{what}, not retried")
         if self.max_attempts is not None and attempt >= self.max_attempts:
-            return Decision("failed-final", reason=f"{what}, gave up after {attempt} attempts")
+            tries = plural(attempt, "attempt")
+            return Decision("failed-final", reason=f"{what}, gave up after {tries}")
         wait = self.backoff(attempt, u)
         asked = retry_after_seconds(result.retry_after, now) if self.honour_retry_after else None
         if asked is not None:
             wait = asked
         wait *= self.time_scale
         if self.give_up_after is not None and elapsed + wait > self.give_up_after * self.time_scale:
-            return Decision(
-                "failed-final", reason=f"{what}, gave up after {attempt} attempts ({elapsed:.3g}s)"
-            )
+            tries = plural(attempt, "attempt")
+            reason = f"{what}, gave up after {tries} ({human_duration(elapsed)})"
+            return Decision("failed-final", reason=reason)
         return Decision("retrying", wait=wait)
 
 
@@ -179,10 +202,22 @@ def make_policy(
     backoff: str | tuple[float, float] | None = None,
     give_up_after: str | float | None = None,
     time_scale: str | float | None = None,
+    on_retry: str | None = None,
 ) -> Policy:
     """A policy by name, tuned: ``max_attempts``, ``backoff`` (BASE,CAP), ``give_up_after``,
-    ``time_scale`` (text is read by :mod:`capmock.units`). The tuning applies to capillary
-    and custom (capillary + any of it = custom)."""
+    ``time_scale`` (text is read by :mod:`capmock.units`), ``on_retry`` (block or
+    continue). The tuning applies to capillary and custom (capillary + any of it = custom)."""
+    policy = _named_policy(name, max_attempts, backoff, give_up_after, time_scale)
+    return policy if on_retry is None else replace(policy, on_retry=on_retry.strip().lower())
+
+
+def _named_policy(
+    name: str,
+    max_attempts: Any,
+    backoff: Any,
+    give_up_after: Any,
+    time_scale: Any,
+) -> Policy:
     scale = 1.0 if time_scale is None else units.within("time_scale", units.positive_number,
                                                         time_scale)
     tuned = any(v is not None for v in (max_attempts, backoff, give_up_after))

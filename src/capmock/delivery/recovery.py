@@ -21,19 +21,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from capmock.delivery.engine import (
-    AttemptHook,
-    Job,
-    JournalArg,
-    Progress,
-    Run,
-    _deliver,
-    as_planned,
-)
+from capmock.delivery.engine import AttemptHook, JournalArg, Progress, Run, _deliver, as_planned
 from capmock.delivery.faults import Faults
 from capmock.delivery.journal import JournalEvent, JournalState, JournalWriter, read_journal
 from capmock.delivery.options import DeliveryOptions
-from capmock.delivery.sender import Clock, Sleep, check_target, redact_url
+from capmock.delivery.queue import Job
+from capmock.delivery.restore import check_secrets, resumed_options, secret_names
+from capmock.delivery.secrets import is_redacted, redact_url
+from capmock.delivery.sender import Clock, Sleep, check_target
 from capmock.delivery.types import FaultNote, Planned, Summary
 from capmock.errors import InputError, UsageError
 
@@ -42,7 +37,7 @@ def _target(state: JournalState, target: str | None) -> str:
     chosen = target or state.target
     if not chosen:
         raise UsageError("the journal records no target", hint="pass the target URL")
-    if "***@" in chosen:
+    if is_redacted(chosen):
         raise UsageError("the journaled target had credentials", hint="pass the target URL")
     return check_target(chosen)
 
@@ -68,16 +63,20 @@ def resume(
 ) -> Summary:
     """Finish the run journaled at ``journal_path``; appends to that journal.
 
-    ``options`` default to the journaled ones (UsageError if the run used secrets, which are
-    never journaled). ``events``: the run's source again (same seqs and eventIds, e.g. from
-    the same seed); events already in the journal are checked and skipped, the rest sent.
+    ``options`` default to the journaled ones (``restore.resumed_options`` overrides some);
+    UsageError if the journaled run sent secrets (auth, header values, a signing secret)
+    that ``options`` do not supply again. ``events``: the run's source again (same seqs and
+    eventIds, e.g. from the same seed); events already in the journal are checked and
+    skipped, the rest sent.
     ``include_failed`` also re-sends events that ended failed-final.
     """
     state = _load(journal_path)
-    opts = options or DeliveryOptions.from_redacted(state.options)
+    opts = options or resumed_options(state.runs[0], {})
+    check_secrets(state.runs[0], opts)
     url = _target(state, target)
     writer = JournalWriter(journal_path)
-    writer.run("resume", redact_url(url), opts.redacted(), meta=state.meta)
+    writer.run("resume", redact_url(url), opts.redacted(), meta=state.meta,
+               secret_headers=secret_names(opts))
     run = Run(url, opts, sleep=sleep, clock=clock, journal=writer, on_progress=on_progress,
               on_attempt=on_attempt)
 

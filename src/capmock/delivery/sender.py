@@ -1,7 +1,9 @@
 """HTTP POST of planned events, one attempt at a time, retried by tenacity under a policy.
 
 One ``requests.Session`` with a keep-alive pool sized to the connection count; headers are
-built once; the only per-attempt work beyond the POST is the optional signature.
+built once; the only per-attempt work beyond the POST is the optional signature. The
+timeout is a deadline for the whole attempt (connect, send, the full answer): see
+:mod:`capmock.delivery.deadline`.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from urllib.parse import urlsplit
 
 import requests
 import tenacity
-from requests.adapters import HTTPAdapter
 
+from capmock.delivery.deadline import DeadlineAdapter, attempt_deadline
 from capmock.delivery.options import DeliveryOptions, signing_key
 from capmock.delivery.policy import Decision, Result, jitter_draw
+from capmock.delivery.secrets import redact_url
 from capmock.delivery.types import Attempt, Kind, Planned
 from capmock.errors import UsageError
 
@@ -32,21 +35,18 @@ _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 SNIPPET = 200  # characters of a response body kept for the journal and the log
 
 
+__all__ = ["Sender", "Signer", "check_target", "redact_url"]
+
+
 def check_target(target: str) -> str:
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        raise UsageError(f"target '{redact_url(target)}' is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"target '{redact_url(target)}' is not an http(s) URL")
     return target
-
-
-def redact_url(url: str) -> str:
-    """``url`` with any ``user:password@`` hidden."""
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
-        return url
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return parts._replace(netloc=f"***@{host}{port}").geturl()
 
 
 class Signer:
@@ -109,7 +109,7 @@ class Sender:
         self.signer = Signer(options.secret) if options.sign and options.secret else None
         self.headers = self._base_headers(options)
         self.session = self._session(target, options)
-        adapter = HTTPAdapter(
+        adapter = DeadlineAdapter(
             pool_connections=1, pool_maxsize=options.connections, pool_block=True, max_retries=0
         )
         self.session.mount("http://", adapter)
@@ -152,11 +152,12 @@ class Sender:
             headers = {**headers, **self.signer.headers(msg_id, planned.body, int(started_wall))}
         start = self.clock()
         try:
-            resp = self.session.post(
-                self.target, data=planned.body, headers=headers, timeout=self.timeout,
-                allow_redirects=False,
-            )
-            content = resp.content
+            with attempt_deadline(self.timeout):  # connect + send + the whole answer
+                resp = self.session.post(
+                    self.target, data=planned.body, headers=headers, timeout=self.timeout,
+                    allow_redirects=False,
+                )
+                content = resp.content
         except requests.RequestException as exc:
             return _describe_error(exc), (self.clock() - start) * 1000.0, started_wall
         latency = (self.clock() - start) * 1000.0
@@ -199,6 +200,14 @@ class Sender:
     def _wait(state: tenacity.RetryCallState) -> float:
         assert state.outcome is not None
         return float(state.outcome.result()[1].wait)
+
+    def start(self, planned: Planned, first_attempt: int = 1) -> _Call:
+        """The retry state of an event sent one attempt at a time with :meth:`attempt`."""
+        return _Call(planned, self.clock(), first_attempt)
+
+    def attempt(self, call: _Call) -> tuple[Attempt, Decision]:
+        """One attempt of ``call``'s event and the policy's decision (no waiting)."""
+        return self._attempt(call)
 
     def send(self, planned: Planned, first_attempt: int = 1) -> tuple[Attempt, Decision]:
         """Attempts until delivered or failed-final; returns the last attempt and decision.

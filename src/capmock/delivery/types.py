@@ -19,6 +19,29 @@ def serialise(payload: dict[str, Any]) -> bytes:
     return dumps(payload)
 
 
+def human_duration(seconds: float) -> str:
+    """``0.4 ms``, ``11 µs``, ``4 s``, ``2.5 s``, ``3 min 20 s``, ``2 h 5 min``, ``7 d 2 h``."""
+    s = max(0.0, float(seconds))
+    if s < 0.001:
+        return f"{s * 1e6:.0f} µs"
+    if s < 1:
+        return f"{s * 1000:.3g} ms"
+    if s < 60:
+        return f"{s:.3g} s"
+    for unit, size, sub, sub_size in (("d", 86400, "h", 3600), ("h", 3600, "min", 60),
+                                      ("min", 60, "s", 1)):
+        if s >= size:
+            whole, rest = divmod(round(s / sub_size) * sub_size, size)
+            tail = f" {int(rest // sub_size)} {sub}" if rest >= sub_size else ""
+            return f"{int(whole)} {unit}{tail}"
+    return f"{s:.3g} s"  # pragma: no cover - every s >= 60 matched above
+
+
+def plural(count: int, word: str) -> str:
+    """``1 attempt``, ``3 attempts``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _customer_id(data: Any) -> int | None:
     if not isinstance(data, dict):
         return None
@@ -87,12 +110,12 @@ class FaultNote:
     def describe(self) -> str:
         parts = []
         if self.duplicate_after is not None:
-            parts.append(f"sent twice (again {self.duplicate_after:.3g}s later)")
+            parts.append(f"sent twice (again {human_duration(self.duplicate_after)} later)")
         if self.moved:
             word = "early" if self.moved > 0 else "late"
             parts.append(f"{abs(self.moved)} place{'s' if abs(self.moved) != 1 else ''} {word}")
         if self.delay:
-            parts.append(f"held {self.delay:.3g}s")
+            parts.append(f"held {human_duration(self.delay)}")
         if self.burst is not None:
             parts.append(f"released in burst {self.burst}")
         return ", ".join(parts)
@@ -132,7 +155,7 @@ class EventOutcome:
 
     def describe(self) -> str:
         """E.g. ``event <id> (pointsIssued #3): delivered after 2 attempts; 3 places early``."""
-        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        tries = f" after {plural(self.attempts, 'attempt')}" if self.attempts > 1 else ""
         head = f"event {self.event_id} ({self.event_name} #{self.seq}): {self.outcome}{tries}"
         if self.outcome == "failed-final" and self.reason:
             head += f" ({self.reason})"
@@ -143,6 +166,43 @@ class EventOutcome:
         out = asdict(self)
         out["faults"] = self.faults.to_dict()
         return out
+
+
+@dataclass(slots=True)
+class Hold:
+    """An event retried while its connection held back the events behind it (``on_retry``
+    block), and the burst of events that connection delivered once it let go."""
+
+    seq: int
+    event_id: str
+    lane: int  # the connection, 0-based
+    seconds: float  # from its first failed attempt to its final one
+    model_seconds: float  # the same before --time-scale compressed it
+    attempts: int
+    outcome: str  # delivered / failed-final: how the hold ended
+    burst_events: int = 0  # delivered right after, first try, before the lane's next retry
+    burst_seconds: float = 0.0
+
+    def describe(self) -> str:
+        """E.g. ``event #0 held connection 1 for 2 h (14 attempts, then delivered); then a
+        burst of 119 events in 40 ms``."""
+        model = f", {human_duration(self.model_seconds)} model time" if (
+            abs(self.model_seconds - self.seconds) > 1e-9) else ""
+        head = (f"event #{self.seq} held connection {self.lane + 1} for "
+                f"{human_duration(self.seconds)}{model} ({plural(self.attempts, 'attempt')}, "
+                f"then {self.outcome})")
+        if not self.burst_events:
+            return head
+        return (f"{head}; then a burst of {plural(self.burst_events, 'event')} in "
+                f"{human_duration(self.burst_seconds)}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during delivery, after sends in flight were journaled: ``summary`` so far."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__("delivery interrupted")
+        self.summary = summary
 
 
 def percentile(values: list[float], pct: float) -> float | None:
@@ -171,6 +231,7 @@ class Summary:
     latency_p95_ms: float | None = None
     latency_p99_ms: float | None = None
     journal: str | None = None
+    longest_hold: Hold | None = None  # on_retry block: the longest a retry held a connection
     outcomes: dict[int, EventOutcome] = field(default_factory=dict)
 
     def set_latencies(self, latencies_ms: list[float]) -> None:
@@ -197,6 +258,7 @@ class Summary:
         out: dict[str, Any] = {
             f.name: getattr(self, f.name) for f in fields(self) if f.name != "outcomes"
         }
+        out["longest_hold"] = asdict(self.longest_hold) if self.longest_hold else None
         if outcomes:
             out["outcomes"] = [o.to_dict() for o in self.outcomes.values()]
         return out
