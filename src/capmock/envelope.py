@@ -121,8 +121,26 @@ def _wrapped(
     }
 
 
+def is_event_object(payload: dict[str, Any]) -> bool:
+    """Another vendor's webhook: an event object ``{id, object: "event", type, data}``
+    (capmock.vendor renders them), not a Capillary envelope."""
+    return payload.get("object") == "event" and "eventId" not in payload
+
+
+def event_id_of(payload: dict[str, Any]) -> str | None:
+    """The id consumers de-duplicate by: ``eventId``, or an event object's ``id``."""
+    value = payload.get("eventId")
+    if value is None and is_event_object(payload):
+        value = payload.get("id")
+    return value if isinstance(value, str) else None
+
+
 def unwrap(payload: dict[str, Any]) -> tuple[str | None, str | None, Any]:
-    """(event name, style, data) of a payload, or Nones where it cannot tell."""
+    """(event name, style, data) of a payload, or Nones where it cannot tell; another
+    vendor's event object gives (its type, "event", its data)."""
+    if is_event_object(payload):
+        kind = payload.get("type")
+        return (kind if isinstance(kind, str) else None), "event", payload.get("data")
     if isinstance(payload.get("attributes"), dict):
         attrs = payload["attributes"]
         name = attrs.get("eventName")

@@ -28,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from capmock.vendor import DEFAULT as DEFAULT_VENDOR
+from capmock.vendor import VENDORS
+
 if TYPE_CHECKING:  # imported lazily: the plugin loads in every pytest run
     from capmock.contract.results import Case
     from capmock.runner import RunResult
@@ -42,6 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Webhook URL, or wsgi:module:app[/path] served in-process.")
     group.addoption("--capmock-scenarios", metavar="DIR", action="append", default=[],
                     help="Collect every scenario file under DIR as a test (repeatable).")
+    group.addoption("--capmock-vendor", choices=VENDORS, default=DEFAULT_VENDOR,
+                    help="Whose webhooks the scenarios are rendered as (default capillary).")
     group.addoption("--capmock-state", metavar="TEMPLATE",
                     help="The consumer's state URL with {customerId} (default: each "
                     "scenario's consumer.state).")
@@ -127,7 +132,8 @@ class ScenarioItem(pytest.Item):
 
         config = self.config
         result = run_scenario(str(self.path), target=target_url(config),
-                              state=config.getoption("capmock_state"), journal=False)
+                              state=config.getoption("capmock_state"), journal=False,
+                              vendor=config.getoption("capmock_vendor"))
         for case in result.cases:
             self.user_properties.append((case.name, case.status))
         if not result.ok:
@@ -211,14 +217,16 @@ class Capmock:
         self.request = request
         self.target = target_url(request.config)
         self.state = request.config.getoption("capmock_state")
+        self.vendor = request.config.getoption("capmock_vendor")
         self.last: ScenarioResult | None = None
 
     def run(self, scenario: str, *, target: str | None = None, state: str | None = None,
-            seed: int | None = None, envelope: str | None = None, **flags: Any
-            ) -> ScenarioResult:
+            seed: int | None = None, envelope: str | None = None, vendor: str | None = None,
+            **flags: Any) -> ScenarioResult:
         """Play ``scenario`` (a path or a bundled name) and deliver it. Target: the
         argument, ``--capmock-target``, the scenario's, ``$CAPMOCK_TARGET``, else the
-        ``capmock_sink`` fixture. ``flags`` are ``capmock run``'s delivery flags with
+        ``capmock_sink`` fixture; ``vendor``: the argument, else ``--capmock-vendor``.
+        ``flags`` are ``capmock run``'s delivery flags with
         underscores (``time_scale="0.001"``, ``duplicates="5%"``, ``bearer=…``)."""
         from capmock.runner import run_scenario
 
@@ -228,7 +236,8 @@ class Capmock:
             sink = self.request.getfixturevalue("capmock_sink")
             chosen = sink.url
         result = run_scenario(scenario, target=chosen, state=state or self.state, seed=seed,
-                              envelope=envelope, flags=flags, journal=False)
+                              envelope=envelope, flags=flags, journal=False,
+                              vendor=vendor or self.vendor)
         self.last = ScenarioResult(result, sink.received if sink is not None else None)
         return self.last
 
@@ -245,6 +254,7 @@ class Capmock:
     def plan(self, scenario: str, **kw: Any) -> list[dict[str, Any]]:
         from capmock.scenario import plan
 
+        kw.setdefault("vendor", self.vendor)
         return list(plan(scenario, **kw))
 
     def generate(self, event: str, **kw: Any) -> dict[str, Any]:

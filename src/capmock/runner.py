@@ -109,6 +109,7 @@ def run_scenario(
     headers_from: str | Path | None = None,
     max_events: int | None = DEFAULT_MAX_EVENTS,
     variations: float = 0.0,
+    vendor: str | None = None,
     **hooks: Any,
 ) -> RunResult:
     """Play ``name`` and deliver every event; target: argument, scenario, env, or a sink.
@@ -116,7 +117,7 @@ def run_scenario(
     The scenario's expectations (``expect:``) and ``check:`` steps become ``cases``; checks
     read the consumer's state from ``state`` (a URL template) or the scenario's
     ``consumer.state``."""
-    scenario = load(name, seed=seed, envelope=envelope, max_events=max_events)
+    scenario = load(name, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
     rehearse(scenario)  # a scenario error surfaces before the first POST, not after
     options, scenario_target = options_for(scenario, dict(flags or {}), headers_from)
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
@@ -124,6 +125,8 @@ def run_scenario(
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
     if variations:
         meta["variations"] = variations  # resume regenerates the same variants
+    if scenario.vendor != "capillary":  # journals of Capillary runs stay as they were
+        meta["vendor"] = scenario.vendor
     if chosen:
         endpoint = consumer_state(scenario, chosen, state, state_headers)
         played = play(
@@ -187,7 +190,12 @@ def resume_run(
             f"{journal}: the journal does not say which scenario it ran",
             hint="use `capmock replay` to re-send its events",
         )
-    scenario = load(str(meta["scenario"]), seed=meta.get("seed"), envelope=meta.get("envelope"))
+    scenario = load(
+        str(meta["scenario"]),
+        seed=meta.get("seed"),
+        envelope=meta.get("envelope"),
+        vendor=meta.get("vendor"),
+    )
     if has_checks(scenario.steps):
         raise UsageError(
             f"{journal}: its scenario has check steps, which resume cannot repeat",

@@ -52,3 +52,17 @@ def variations_option(func: F) -> F:
         metavar="RATE",
         help="Rate (0-1) of Capillary's documented shape variants (docs/variations.md).",
     )(func)
+
+
+def vendor_option(func: F) -> F:
+    """``--vendor capillary|voucherify``: whose webhook shape the events take (one declaration
+    shared by every command that renders events)."""
+    from capmock.vendor import DEFAULT, VENDORS
+
+    return click.option(
+        "--vendor",
+        type=click.Choice(VENDORS),
+        default=DEFAULT,
+        show_default=True,
+        help="Render the journey as this platform's webhooks (docs/vendors.md).",
+    )(func)

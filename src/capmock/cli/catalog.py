@@ -15,7 +15,7 @@ from capmock import bundled, catalog
 from capmock.bundled import summary as first_sentence
 from capmock.catalog.context import Options
 from capmock.catalog.shape import FIELDS
-from capmock.cli.base import boundary, emit_json, main, variations_option
+from capmock.cli.base import boundary, emit_json, main, variations_option, vendor_option
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
 from capmock.generator import Generator
@@ -72,6 +72,7 @@ def events_cmd(as_json: bool) -> None:
     help="all: every documented optional member; required: only what is always sent.",
 )
 @variations_option
+@vendor_option
 @boundary
 def generate_cmd(
     event: str,
@@ -84,8 +85,17 @@ def generate_cmd(
     count: int,
     fields: str,
     variations: float,
+    vendor: str,
 ) -> None:
-    """Print a realistic payload of EVENT (JSON, or JSON Lines with --count)."""
+    """Print a realistic payload of EVENT (JSON, or JSON Lines with --count).
+
+    With --vendor voucherify, EVENT is a transaction type (POINTS_ACCRUAL…) or the webhook's
+    event type, rendered from a short journey through the model."""
+    if vendor != "capillary":
+        payloads = vendor_samples(event, seed, count)
+        for payload in payloads:
+            emit_json(payload, pretty=count == 1)
+        return
     catalog.get(event)
     options = Options(enrich, tz_millis, locale, fields)
     gen = Generator(
@@ -96,6 +106,42 @@ def generate_cmd(
         return
     for payload in gen.many(event, count):
         emit_json(payload, pretty=False)
+
+
+def vendor_samples(event: str, seed: int | None, count: int) -> list[dict[str, Any]]:
+    """``count`` Voucherify webhooks of transaction type ``event``, from the sample journey
+    played with seeds ``seed``, ``seed + 1``…"""
+    import random
+
+    from capmock.errors import UsageError, did_you_mean
+    from capmock.scenario.loader import Scenario, parse_start
+    from capmock.scenario.player import Player
+    from capmock.scenario.validate import check
+    from capmock.scenario.yamlload import load_text
+    from capmock.vendor.voucherify import EVENT_TYPE, TRANSACTION_TYPES
+    from capmock.vendor.voucherify.envelope import transaction_type
+    from capmock.vendor.voucherify.sample import SAMPLE_JOURNEY
+
+    kind = "POINTS_ACCRUAL" if event == EVENT_TYPE else event
+    if kind not in TRANSACTION_TYPES:
+        guess = did_you_mean(kind, [*TRANSACTION_TYPES, EVENT_TYPE])
+        raise UsageError(
+            f"unknown Voucherify transaction type '{event}'",
+            hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(TRANSACTION_TYPES)}",
+        )
+    path = "<voucherify sample journey>"
+    doc = load_text(SAMPLE_JOURNEY, path)
+    check(doc, path)
+    start = parse_start(doc["start"], doc, path)
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
+    out: list[dict[str, Any]] = []
+    for n in range(count):
+        scenario = Scenario(path, doc, "sample", "", seed + n, start, "flat", vendor="voucherify")
+        found = [p for p in Player(scenario).payloads() if transaction_type(p) == kind]
+        if not found:
+            raise UsageError(f"the model produces no {kind} transaction yet", hint=None)
+        out.append(found[0])
+    return out
 
 
 def read_payloads(source: str) -> list[tuple[str, Any]]:
@@ -131,17 +177,28 @@ def validate_cmd(files: tuple[str, ...]) -> None:
     validator = default_validator()
     bad = 0
     for where, doc in payloads:
-        problems = validator.validate(doc)
+        problems = _problems(validator, doc)
         name = _name_of(doc)
         name = shown(name) if name is not None else None
         if problems:
             bad += 1
-            for p in problems:
-                click.echo(f"{where}: INVALID {name}: {p.path}: {p.message}")
+            for path, message in problems:
+                click.echo(f"{where}: INVALID {name}: {path}: {message}")
         else:
             click.echo(f"{where}: ok {name}")
     click.echo(f"{len(payloads) - bad} valid, {bad} invalid")
     sys.exit(1 if bad else 0)
+
+
+def _problems(validator: Any, doc: Any) -> list[tuple[str, str]]:
+    """(path, message) of each problem, by the schema of the payload's vendor."""
+    from capmock.vendor import VOUCHERIFY, vendor_of
+
+    if vendor_of(doc) == VOUCHERIFY:
+        from capmock.vendor.voucherify.schema import problems
+
+        return problems(doc)
+    return [(p.path, p.message) for p in validator.validate(doc)]
 
 
 def _name_of(doc: Any) -> str | None:
@@ -165,11 +222,13 @@ def schemas_group() -> None:
 
 
 def schema_documents() -> dict[str, Any]:
-    """Every file of schemas/: the catalog's documents and the scenario format's."""
+    """Every file of schemas/: the catalog's documents, the scenario format's and the other
+    vendors' (schemas/voucherify/)."""
     from capmock.scenario.format_schema import scenario_schema
     from capmock.schemas import documents
+    from capmock.vendor import schema_documents as vendor_documents
 
-    return documents(extra={"scenario.json": scenario_schema()})
+    return documents(extra={"scenario.json": scenario_schema(), **vendor_documents()})
 
 
 @schemas_group.command("export")
@@ -249,6 +308,7 @@ def budget_hint() -> Iterator[None]:
 @max_events_option
 @fresh_ids_option
 @variations_option
+@vendor_option
 @boundary
 def plan_cmd(
     scenario: str,
@@ -258,6 +318,7 @@ def plan_cmd(
     max_events: int,
     fresh_ids: bool,
     variations: float,
+    vendor: str,
 ) -> None:
     """Print the events SCENARIO produces as JSON Lines, without sending anything.
 
@@ -267,10 +328,11 @@ def plan_cmd(
     from capmock.scenario import load
     from capmock.scenario.player import Player
     from capmock.scenario.state import snapshot
+    from capmock.vendor import skipped_note
 
     seed = pick_seed(seed, fresh_ids)
     with budget_hint():
-        loaded = load(scenario, seed=seed, envelope=envelope, max_events=max_events)
+        loaded = load(scenario, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
         player = Player(loaded, variations=variations)
         out = sys.stdout.buffer
         for payload in player.payloads():
@@ -278,6 +340,10 @@ def plan_cmd(
                 out.write(dumps(payload) + b"\n")
     if show_state:
         emit_json(snapshot(player), pretty=True)
+    note = skipped_note(player.vendor.skipped, vendor) if player.vendor else None
+    if note:
+        out.flush()
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("scenarios")

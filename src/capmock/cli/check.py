@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main, variations_option
+from capmock.cli.base import boundary, emit_json, main, variations_option, vendor_option
 from capmock.cli.delivery import report_flags, write_reports
 from capmock.cli.params import POSITIVE_DURATION, delivery_flags, pop_settings
 from capmock.contract.suite import CHECKS
@@ -80,10 +80,12 @@ def suite_options(flags: dict[str, Any]) -> tuple[Any, Any]:
 @variations_option
 @report_flags
 @delivery_flags
+@vendor_option
 @boundary
 def check_cmd(
     target: str,
     envelope: str,
+    vendor: str,
     seed: int,
     events: str | None,
     only: str | None,
@@ -110,7 +112,8 @@ def check_cmd(
     from capmock.delivery.secrets import redact_url
 
     options, retrying = suite_options(pop_settings(kwargs))
-    subscribed = _names(events, catalog.names(), "event")
+    known = catalog.names() if vendor == "capillary" else [vendor_event_type()]
+    subscribed = _names(events, known, "event")
     checks = _names(only, CHECKS, "check") or frozenset(CHECKS)
     live = not (quiet or as_json)
     with serving(target) as url:
@@ -124,6 +127,7 @@ def check_cmd(
             retrying=retrying,
             state=endpoint,
             envelope=envelope,
+            vendor=vendor,
             seed=seed,
             within=within,
             events=subscribed,
@@ -143,6 +147,12 @@ def check_cmd(
     else:
         _verdict(report, details=not quiet)
     sys.exit(0 if report.ok else 1)
+
+
+def vendor_event_type() -> str:
+    from capmock.vendor.voucherify import EVENT_TYPE
+
+    return EVENT_TYPE
 
 
 def _verdict(report: Any, details: bool) -> None:

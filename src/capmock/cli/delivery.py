@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main, variations_option
+from capmock.cli.base import boundary, emit_json, main, variations_option, vendor_option
 from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
 from capmock.cli.params import HEADER, delivery_flags, pop_settings
 from capmock.delivery.health import TargetHealth
@@ -152,11 +152,7 @@ def print_summary(summary: Summary, target: str) -> None:
 
 def print_sink(received: list[Any], columns: int = 3) -> None:
     """What the embedded sink got: counts by event name, in columns."""
-    names: Counter[str] = Counter()
-    for r in received:
-        payload = r.json if isinstance(r.json, dict) else {}
-        attrs = payload.get("attributes") if isinstance(payload.get("attributes"), dict) else {}
-        names[payload.get("eventName") or attrs.get("eventName") or "?"] += 1
+    names: Counter[str] = Counter(r.event_name or "?" for r in received)
     click.echo(f"the embedded sink received {len(received)} requests, {len(names)} event types:")
     cells = [
         f"{count:4d}  {name:<34}"
@@ -260,6 +256,7 @@ def interrupted(stopped: Interrupted, target: str | None, as_json: bool) -> None
 @variations_option
 @report_flags
 @delivery_flags
+@vendor_option
 @boundary
 def run_cmd(
     scenario: str | None,
@@ -279,6 +276,7 @@ def run_cmd(
     max_events: int,
     fresh_ids: bool,
     variations: float,
+    vendor: str,
     **kwargs: Any,
 ) -> None:
     """Play SCENARIO (default: all-events) and deliver its events like Capillary does.
@@ -287,6 +285,7 @@ def run_cmd(
     state, read from `consumer.state` or --state) decide the exit code and the reports."""
     from capmock.contract.results import Report
     from capmock.runner import DEFAULT_SCENARIO, resume_run, run_scenario
+    from capmock.vendor import skipped_note
 
     flags = pop_settings(kwargs)
     progress = Progress(not quiet and not as_json, health=not quiet)
@@ -311,12 +310,17 @@ def run_cmd(
                     state_headers=state_header,
                     headers_from=headers_from,
                     variations=variations,
+                    vendor=vendor,
                 )
     except Interrupted as stopped:
         progress.close()
         interrupted(stopped, target, as_json)
     finally:
         progress.close()
+    vendored = result.player.vendor if result.player else None
+    note = skipped_note(vendored.skipped, result.player.scenario.vendor) if vendored else None
+    if note and not as_json:
+        click.echo(f"note: {note}", err=True)
     name = Path(result.scenario).stem
     report = Report(
         f"run {name}", result.cases, {"target": result.target, "scenario": result.scenario}

@@ -4,12 +4,13 @@ machine. ``capmock.soak`` is imported inside the commands: it brings gevent alon
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from importlib.util import find_spec
 from typing import Any
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main
+from capmock.cli.base import boundary, emit_json, main, vendor_option
 from capmock.cli.params import delivery_flags, setting_flags
 from capmock.errors import UsageError
 
@@ -46,8 +47,9 @@ def _plain_tick(snapshot: Any) -> None:
 @main.command("soak")
 @soak_flags
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON.")
+@vendor_option
 @boundary
-def soak_cmd(as_json: bool, **flags: Any) -> None:
+def soak_cmd(as_json: bool, vendor: str, **flags: Any) -> None:
     """Steady, open-model load of ever-new journeys; thresholds give the exit code."""
     need_load_extra()
     if not flags.get("target"):
@@ -55,7 +57,7 @@ def soak_cmd(as_json: bool, **flags: Any) -> None:
     from capmock.soak import SoakOptions, run_soak
     from capmock.soak.display import SoakDisplay
 
-    options = SoakOptions.from_settings(flags)
+    options = replace(SoakOptions.from_settings(flags), vendor=vendor)
     if sys.stderr.isatty() and not as_json:
         with SoakDisplay(options) as display:
             summary = run_soak(options, on_tick=display.update)

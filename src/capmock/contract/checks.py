@@ -21,7 +21,7 @@ from capmock.contract.suite import (
     SuiteConfig,
 )
 from capmock.delivery.secrets import redact_url
-from capmock.envelope import unwrap
+from capmock.envelope import is_event_object, unwrap
 from capmock.variations import VARIANTS, OtherEnvelope, Variant
 
 UNKNOWN_EVENT = "capmockUnknownEvent"
@@ -36,14 +36,26 @@ def acceptance(suite: Suite) -> list[Case]:
     sent = suite.acceptance_sent()
     each = round((time.monotonic() - started) / max(1, len(sent.summary.outcomes)), 3)
     cases = []
+    payloads = suite.acceptance_payloads()
     for o in sent.summary.outcomes.values():
-        name = f"acceptance[{o.event_name}]"
+        name = f"acceptance[{_label(payloads[o.seq]) if o.seq < len(payloads) else o.event_name}]"
         if o.outcome == "delivered":
             cases.append(Case(name, "acceptance", message=f"answered {o.status}", seconds=each))
         else:
             cases.append(failed(name, "acceptance", f"expected 2xx, got {sent.answer(o)}",
                                 o.describe(), seconds=each))
     return cases
+
+
+def _label(payload: dict[str, Any]) -> str:
+    """The event's name; for another vendor's event object, its type and the transaction's."""
+    name = unwrap(payload)[0] or "?"
+    if is_event_object(payload):
+        from capmock.vendor.voucherify.envelope import transaction_type
+
+        kind = transaction_type(payload)
+        return f"{name}:{kind}" if kind else name
+    return name
 
 
 def with_extra_fields(payload: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +72,9 @@ def with_extra_fields(payload: dict[str, Any]) -> dict[str, Any]:
 
 def with_unknown_name(payload: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(payload)
+    if is_event_object(out):  # another vendor's event object: its type is the name
+        out["type"] = UNKNOWN_EVENT
+        return out
     attrs = out.get("attributes")
     body = attrs if isinstance(attrs, dict) else out
     body["eventName"] = UNKNOWN_EVENT
@@ -72,7 +87,8 @@ def with_unknown_name(payload: dict[str, Any]) -> dict[str, Any]:
 def _renamed(payload: dict[str, Any], variant: str) -> dict[str, Any]:
     """The same event under a new eventId (so a de-duplicating consumer still reads it)."""
     out = dict(payload)
-    out["eventId"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{payload['eventId']}/{variant}"))
+    key = "id" if is_event_object(payload) else "eventId"
+    out[key] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{payload[key]}/{variant}"))
     return out
 
 
@@ -327,6 +343,7 @@ def run_suite(config: SuiteConfig) -> Report:
     report = Report(
         "check",
         meta={"target": redact_url(config.target), "envelope": config.envelope,
+              **({"vendor": config.vendor} if config.vendor != "capillary" else {}),
               "seed": config.seed, "customer-id space": suite.salt, "state": config.state.template
               if config.state else None},
     )

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from capmock.envelope import unwrap
+from capmock.envelope import event_id_of, unwrap
 from capmock.scenario.identities import fresh_like, identity_values
 from capmock.scenario.loader import Scenario, parse_start
 from capmock.scenario.player import Player
@@ -78,11 +78,12 @@ RECORD_KEYS = ("transactionId", "billNumber", "redemptionBillNumber", "redemptio
                "loyaltyEventId")
 
 
-def scenario(name: str, *, seed: int, envelope: str) -> Scenario:
+def scenario(name: str, *, seed: int, envelope: str, vendor: str = "capillary") -> Scenario:
     path = f"<capmock check: {name}>"
     doc = load_text(ORG + JOURNEYS[name], path)
     check(doc, path)
-    return Scenario(path, doc, name, "", seed, parse_start(doc["start"], doc, path), envelope)
+    start = parse_start(doc["start"], doc, path)
+    return Scenario(path, doc, name, "", seed, start, envelope, vendor=vendor)
 
 
 @dataclass(frozen=True)
@@ -90,25 +91,31 @@ class Journey:
     name: str
     payloads: list[dict[str, Any]]
     identities: dict[Any, str]  # value as played -> placeholder, e.g. 134686036 -> <customerId 1>
-    customers: list[int]  # customer ids as played, in order of appearance
+    customers: list[Any]  # customer ids (another vendor's: holder ids) as played, in order
 
     @classmethod
-    def play(cls, name: str, *, seed: int, envelope: str) -> Journey:
-        player = Player(scenario(name, seed=seed, envelope=envelope))
+    def play(cls, name: str, *, seed: int, envelope: str, vendor: str = "capillary") -> Journey:
+        player = Player(scenario(name, seed=seed, envelope=envelope, vendor=vendor))
         payloads = list(player.payloads())
         identities: dict[Any, str] = {}
-        customers: list[int] = []
+        customers: list[Any] = []
         for cid, kind, text in identity_values(payloads):  # the soak's identity scan too
             if cid not in customers:
                 customers.append(cid)
             if kind in KINDS:
                 value = cid if kind == "cid" else text
                 identities.setdefault(value, f"<{KINDS[kind]} {customers.index(cid) + 1}>")
+        if player.vendor:  # another vendor's webhooks: its holder, card and code ids
+            customers = []
+            for i, cid in enumerate(player.world.states, 1):
+                for kind, value in player.vendor.identities(cid):
+                    identities.setdefault(value, f"<{kind} {i}>")
+                customers.append(dict(player.vendor.identities(cid))["holder"])
         for key in RECORD_KEYS:
             for value in _values(payloads, key):
                 identities.setdefault(value, f"<{key} {len(identities)}>")
         for i, payload in enumerate(payloads):
-            identities[payload["eventId"]] = f"<eventId {i}>"
+            identities[event_id_of(payload)] = f"<eventId {i}>"
         return cls(name, payloads, identities, customers)
 
     def instance(self, index: int, salt: int) -> CustomerSet:
@@ -125,6 +132,9 @@ class Journey:
                 new[placeholder] = _event_id(str(value), tag)
             elif kind == "mobile":
                 new[placeholder] = str(value)[:2] + str(_fresh(str(value)[2:], rng))
+            elif kind in ("holder", "card"):  # cust_…, v_…: the prefix stays
+                prefix, _, rest = str(value).partition("_")
+                new[placeholder] = f"{prefix}_{_fresh(rest, rng)}"
             else:
                 new[placeholder] = _fresh(value, rng)
         forward = {old: new[ph] for old, ph in self.identities.items()}
@@ -138,7 +148,7 @@ class Journey:
 class CustomerSet:
     label: str
     payloads: list[dict[str, Any]]
-    customer_ids: list[int]
+    customer_ids: list[Any]
     back: Table
 
     def normalise(self, doc: Any) -> Any:
@@ -206,8 +216,12 @@ def _fresh(value: Any, rng: random.Random) -> Any:
     return fresh_like(value, rng.randbytes(max(16, len(str(value)))))
 
 
-def customer_of(payload: dict[str, Any]) -> int | None:
+def customer_of(payload: dict[str, Any]) -> int | str | None:
+    """The customer an event is about: customerId, or another vendor's holder id."""
     _, _, data = unwrap(payload)
+    holder = data.get("holder") if isinstance(data, dict) else None
+    if isinstance(holder, dict) and isinstance(holder.get("id"), str):
+        return str(holder["id"])
     idents = data.get("customerIdentifiers") if isinstance(data, dict) else None
     value = idents.get("customerId") if isinstance(idents, dict) else None
     return value if isinstance(value, int) else None

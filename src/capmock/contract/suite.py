@@ -55,6 +55,7 @@ class SuiteConfig:
     retrying: Policy = field(default_factory=quick_retries)  # retry-safety, concurrency
     state: StateEndpoint | None = None
     envelope: str = "flat"
+    vendor: str = "capillary"  # whose webhooks (capmock.vendor)
     seed: int = 1
     salt: int | None = None  # customer-id space of this run; None: a random one
     within: float = 5.0  # seconds to wait for the consumer's state to settle or agree
@@ -129,7 +130,10 @@ class Suite:
 
     def journey(self, name: str) -> Journey:
         if name not in self._journeys:
-            j = Journey.play(name, seed=self.config.seed, envelope=self.config.envelope)
+            j = Journey.play(
+                name, seed=self.config.seed, envelope=self.config.envelope,
+                vendor=self.config.vendor,
+            )
             kept = [p for p in j.payloads if self.subscribed(_name(p))]
             self._journeys[name] = replace(j, payloads=kept)
         return self._journeys[name]
@@ -210,7 +214,10 @@ def _name(payload: dict[str, Any]) -> str:
 
 
 def catalog_events(suite: Suite) -> list[dict[str, Any]]:
-    """One event of every (subscribed) catalog type, with eventIds fresh for this run."""
+    """One event of every (subscribed) catalog type, with eventIds fresh for this run;
+    for another vendor, one of each transaction type of a fresh copy of the journey."""
+    if suite.config.vendor != "capillary":
+        return vendor_events(suite)
     gen = Generator(suite.config.seed, options=Options(), envelope=Envelope(suite.config.envelope))
     rng = random.Random(f"{suite.salt}:catalog")
     out = []
@@ -220,3 +227,14 @@ def catalog_events(suite: Suite) -> list[dict[str, Any]]:
             payload["eventId"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             out.append(payload)
     return out
+
+
+def vendor_events(suite: Suite) -> list[dict[str, Any]]:
+    """Another vendor's acceptance events: the first of each transaction type of a fresh
+    customer set of the loyalty journey (its own ids, so no other check sees them)."""
+    from capmock.vendor.voucherify.envelope import transaction_type
+
+    seen: dict[str | None, dict[str, Any]] = {}
+    for payload in suite.customer_set("loyalty").payloads:
+        seen.setdefault(transaction_type(payload), payload)
+    return list(seen.values())

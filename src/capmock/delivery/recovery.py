@@ -136,8 +136,9 @@ def select_events(state: JournalState, select: str | Sequence[str]) -> list[Jour
 
 
 def rewrite_event_id(body: bytes, old: str, new: str) -> bytes:
-    """``body`` with the ``"eventId"`` value ``old`` replaced by ``new``; nothing else."""
-    pattern = re.compile(rb'("eventId"\s*:\s*")' + re.escape(old.encode()) + rb'"')
+    """``body`` with the ``"eventId"`` value ``old`` replaced by ``new`` (an event object's
+    ``"id"``, for another vendor's webhook); nothing else."""
+    pattern = re.compile(rb'("(?:eventId|id)"\s*:\s*")' + re.escape(old.encode()) + rb'"')
     out, count = pattern.subn(lambda m: m.group(1) + new.encode() + b'"', body, count=1)
     if count != 1:
         raise InputError(f"journaled body of {old} has no eventId to rewrite")

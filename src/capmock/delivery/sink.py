@@ -48,14 +48,17 @@ class Received:
 
     @property
     def event_id(self) -> str | None:
-        return self.json.get("eventId") if isinstance(self.json, dict) else None
+        from capmock.envelope import event_id_of
+
+        return event_id_of(self.json) if isinstance(self.json, dict) else None
 
     @property
     def event_name(self) -> str | None:
         if not isinstance(self.json, dict):
             return None
-        attrs = self.json.get("attributes")
-        return (attrs if isinstance(attrs, dict) else self.json).get("eventName")
+        from capmock.envelope import unwrap
+
+        return unwrap(self.json)[0]
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

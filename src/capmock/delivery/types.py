@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-from capmock.envelope import unwrap
+from capmock.envelope import event_id_of, unwrap
 from capmock.jsonio import dumps
 
 Outcome = Literal["delivered", "retrying", "failed-final", "duplicate"]
@@ -66,7 +66,7 @@ class Planned:
         name, _, data = unwrap(payload)
         return cls(
             seq=seq,
-            event_id=str(payload.get("eventId") or ""),
+            event_id=event_id_of(payload) or "",
             event_name=name or "",
             customer_id=_customer_id(data),
             body=serialise(payload),

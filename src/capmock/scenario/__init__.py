@@ -18,12 +18,14 @@ def plan(
     seed: int | None = None,
     envelope: str | None = None,
     max_events: int | None = None,
+    vendor: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The payloads a scenario produces, in emission order (streamed)."""
+    """The payloads a scenario produces, in emission order (streamed), in ``vendor``'s shape."""
     from capmock.scenario.loader import load
     from capmock.scenario.player import Player
 
-    return Player(load(name, seed=seed, envelope=envelope, max_events=max_events)).payloads()
+    scenario = load(name, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
+    return Player(scenario).payloads()
 
 
 def rehearse(scenario: Scenario) -> int:

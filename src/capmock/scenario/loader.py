@@ -18,6 +18,7 @@ from capmock.model.fake import Fake
 from capmock.scenario.budget import CALENDAR_END_MS, CALENDAR_START_MS, DEFAULT_MAX_EVENTS, weigh
 from capmock.scenario.validate import check, duration_ms
 from capmock.scenario.yamlload import Located, load_file, mark_of, quoted
+from capmock.vendor import check_vendor
 
 # The bundled scenarios: $CAPMOCK_SCENARIOS, else the package's (capmock.bundled: the
 # wheel's package data, or the checkout's scenarios/ folder).
@@ -36,6 +37,7 @@ class Scenario:
     envelope: str
     options: dict[str, Any] = field(default_factory=dict)
     max_events: int | None = None  # the player stops past this many events (None: no limit)
+    vendor: str = "capillary"  # whose webhook shape it is rendered in (capmock.vendor)
 
     @property
     def steps(self) -> list[Any]:
@@ -158,9 +160,12 @@ def load(
     seed: int | None = None,
     envelope: str | None = None,
     max_events: int | None = DEFAULT_MAX_EVENTS,
+    vendor: str | None = None,
 ) -> Scenario:
     """Read, check and weigh a scenario (a file, or a bundled scenario's name). Past
-    ``max_events`` (None: no limit) the plan is refused before anything is built."""
+    ``max_events`` (None: no limit) the plan is refused before anything is built.
+    ``vendor``: whose webhooks it is rendered as (None: Capillary's)."""
+    vendor = check_vendor(vendor)
     path = resolve_path(name)
     doc = _with_includes(path)
     check(doc, str(path))
@@ -185,6 +190,7 @@ def load(
         envelope=style,
         options=dict(doc.get("options") or {}),
         max_events=max_events,
+        vendor=vendor,
     )
 
 

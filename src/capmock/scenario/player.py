@@ -24,6 +24,7 @@ from capmock.scenario.steps import HANDLERS, Rejected, Session
 from capmock.scenario.validate import duration_ms
 from capmock.scenario.yamlload import mark_of
 from capmock.variations import maybe
+from capmock.vendor import CAPILLARY, renderer
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Checkpoint:
     checked one, and ``each`` inside a loop): what ``{{ alice.points.current }}`` reads."""
 
     customer: str
-    customer_id: int
+    customer_id: int | str  # another vendor's consumer knows its own id (capmock.vendor)
     args: dict[str, Any]  # json, within, status
     model: dict[str, dict[str, Any]]
     where: str  # e.g. "scenarios/x.yaml:20"
@@ -61,7 +62,8 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 class Player:
     def __init__(self, scenario: Scenario, *, variations: float = 0.0) -> None:
         self.scenario = scenario
-        self.vary = maybe(variations, scenario.seed)  # documented shape variants
+        # Capillary's documented shape variants (another vendor's payloads have none of them)
+        self.vary = maybe(variations, scenario.seed) if scenario.vendor == CAPILLARY else None
         org_raw = scenario.doc.get("org") or {}
         opts = scenario.options
         self.options = Options(
@@ -85,6 +87,8 @@ class Player:
         self._ctx: Ctx | None = None  # one rendering context, re-aimed at each emission
         self.step_expect: tuple[Any, str] | None = None  # the step whose events render now
         self._ops: dict[int, Op] = {}  # id(step) -> the step, read (see scenario.compiled)
+        # Another vendor's rendering of the emissions (None: Capillary's, render() below)
+        self.vendor = renderer(scenario.vendor, scenario.seed, self.world)
         self._declare_customers()
 
     def _declare_customers(self) -> None:
@@ -109,9 +113,13 @@ class Player:
         return self.run(self.scenario.steps, None)  # not `yield from`: one layer less
 
     def payloads(self) -> Iterator[dict[str, Any]]:
+        vendor = self.vendor
         for emission in self.emissions():
             if isinstance(emission, Emission):
-                yield self.render(emission)
+                if vendor is None:
+                    yield self.render(emission)
+                else:  # Capillary's rendering still runs: the same draws, the same journey
+                    yield from vendor.render(emission, self.render(emission))
 
     def items(self) -> Iterator[Rendered | Checkpoint]:
         """Payloads with their steps' expectations, and the `check:` points between them."""
@@ -120,7 +128,11 @@ class Player:
                 yield emission
                 continue
             expect, where = self.step_expect or (None, "")
-            yield Rendered(self.render(emission), expect, where)
+            if self.vendor is None:
+                yield Rendered(self.render(emission), expect, where)
+            else:
+                for payload in self.vendor.render(emission, self.render(emission)):
+                    yield Rendered(payload, expect, where)
 
     def run(self, steps: list[Any], each: Customer | None) -> Iterator[Emission | Checkpoint]:
         """Run ``steps``; acts and ``choose`` are done here, not in generators of their own,

@@ -18,6 +18,7 @@ from capmock.server.auth import TOKEN_HEADER
 from capmock.server.hub import Hub, flags_from_json
 from capmock.server.openapi import endpoints
 from capmock.server.sinks import NAME
+from capmock.vendor import VENDORS
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -172,8 +173,11 @@ def run_scenario() -> tuple[Response, int]:
     if not name:
         raise UsageError("scenario: the name of a bundled or uploaded scenario")
     flags = flags_from_json(body.get("options"))
+    vendor = field(body, "vendor", str, None)
+    if vendor is not None and vendor not in VENDORS:
+        raise UsageError(f"vendor: one of {', '.join(VENDORS)}")
     run = hub().fire_scenario(name, field(body, "target", str), flags, seed_of(body),
-                              style_of(body, "envelope", None), variations_of(body))
+                              style_of(body, "envelope", None), variations_of(body), vendor)
     return accepted(run)
 
 

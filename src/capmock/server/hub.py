@@ -8,7 +8,7 @@ import itertools
 import math
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from capmock.delivery import DeliveryOptions, Planned
@@ -25,6 +25,7 @@ from capmock.server.exposure import allowed_places, permitted, place
 from capmock.server.scenarios import Entry, Scenarios
 from capmock.server.sinks import SinkRegistry
 from capmock.server.world_registry import Source, WorldRegistry
+from capmock.vendor import check_vendor
 
 # every delivery setting but signing (the server holds no signing secrets)
 OPTION_KEYS = tuple(k for k in SETTINGS if k not in ("sign", "secret"))
@@ -182,10 +183,12 @@ class Hub:
 
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
                       seed: int | None = None, envelope: str | None = None,
-                      variations: float | None = None) -> RunInfo:
+                      variations: float | None = None,
+                      vendor: str | None = None) -> RunInfo:
         entry = self.entry(name)
         scenario = self.scenarios.load(entry, seed, envelope, self.config.max_events)
         self.scenarios.ensure_checked(entry, seed, envelope)
+        scenario = replace(scenario, vendor=check_vendor(vendor))
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
         rate = self.config.variations if variations is None else variations

@@ -23,6 +23,7 @@ from capmock.server.openapi_parts import (
     ref,
     response,
 )
+from capmock.vendor import VENDORS
 
 STYLE = {"type": "string", "enum": ["flat", "wrapped"]}
 SEED = {"type": "integer", "minimum": 0, "maximum": 4294967295}
@@ -52,7 +53,8 @@ DELIVER_BODY = obj(
     (), False, payload=OBJ, event=STR, style=STYLE, seed=SEED, target=STR,
     options=ref("DeliveryOptions"))
 RUN_BODY = obj(("scenario",), False, scenario=STR, target=STR, seed=SEED,
-               envelope=STYLE, options=ref("DeliveryOptions"))
+               envelope=STYLE, vendor={"type": "string", "enum": list(VENDORS)},
+               options=ref("DeliveryOptions"))
 UPLOAD = {"required": True, "content": {
     "application/json": {"schema": obj(("content",), filename=STR, content=STR)},
     "application/x-yaml": {"schema": STR},

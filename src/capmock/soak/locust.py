@@ -28,6 +28,7 @@ from locust.env import Environment
 from capmock.soak.crowd import Claim, JourneySource
 from capmock.soak.settings import parse_mix
 from capmock.soak.templates import build_mix
+from capmock.vendor import VENDORS
 
 _ENV = "CAPMOCK_"
 
@@ -46,6 +47,8 @@ def _options(parser: Any) -> None:
                        help="Path of the webhook on --host")
     group.add_argument("--capmock-envelope", default=os.environ.get(_ENV + "ENVELOPE"),
                        help="flat or wrapped for every event (default: each scenario's)")
+    group.add_argument("--capmock-vendor", default=os.environ.get(_ENV + "VENDOR", "capillary"),
+                       choices=VENDORS, help="Whose webhooks: capillary or voucherify")
     group.add_argument("--capmock-slots", type=int, default=256,
                        help="Customers active at once per worker (>= users per worker)")
 
@@ -69,7 +72,8 @@ class SharedSource:
         opts = environment.parsed_options
         seed = int(getattr(opts, "capmock_seed", 1))
         mix = build_mix(parse_mix(str(getattr(opts, "capmock_mix", "crowd-journey"))),
-                        seed=seed, count=8, envelope=getattr(opts, "capmock_envelope", None))
+                        seed=seed, count=8, envelope=getattr(opts, "capmock_envelope", None),
+                        vendor=getattr(opts, "capmock_vendor", None))
         worker = max(0, int(getattr(environment.runner, "worker_index", 0) or 0))
         customers = int(getattr(opts, "capmock_customers", 100_000))
         slots = int(getattr(opts, "capmock_slots", 256))

@@ -46,7 +46,8 @@ def run_soak(options: SoakOptions, *, on_tick: TickCallback | None = None) -> So
     exception: see ``summary.breaches`` and ``summary.exit_code``.
     """
     mix = build_mix(options.mix, seed=options.seed, count=options.templates,
-                    envelope=options.envelope, variations=options.variations)
+                    envelope=options.envelope, variations=options.variations,
+                    vendor=options.vendor)
     with tempfile.TemporaryDirectory(prefix="capmock-soak-") as tmp:
         mix_file = Path(tmp) / "mix.pickle"
         mix_file.write_bytes(pickle.dumps(mix, protocol=pickle.HIGHEST_PROTOCOL))

@@ -76,6 +76,7 @@ class SoakOptions:
     mix: tuple[MixEntry, ...] = (MixEntry(DEFAULT_MIX),)
     processes: int = 0  # 0: automatic (see effective_processes)
     envelope: str | None = None  # override every scenario's envelope
+    vendor: str = "capillary"  # whose webhooks the journeys are rendered as (capmock.vendor)
     seed: int = 0
     delivery: DeliveryOptions = field(default_factory=soak_delivery)
     thresholds: Thresholds = field(default_factory=Thresholds)

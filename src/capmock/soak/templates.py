@@ -33,12 +33,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capmock.delivery.types import serialise
+from capmock.envelope import event_id_of, is_event_object, unwrap
 from capmock.errors import UsageError
 from capmock.model.fake import Fake
 from capmock.scenario.identities import fresh, identity_values, need, shape
 from capmock.scenario.loader import Scenario, load
 from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
 from capmock.soak.settings import MixEntry
+from capmock.vendor import VOUCHERIFY, vendor_of
 
 EVENT_ID = -1  # gap index of an event's own eventId
 PICK_BYTES = 8  # the first random bytes of a journey pick its scenario and template
@@ -52,6 +54,10 @@ KEEP_KEYS = frozenset({"orgId", "eventLogId", "programId", "loyaltyProgramId",
                        "consumerGroupId", "tierNumber", "storeId", "tillId", "itemCode"})
 
 _IDLIKE = re.compile(r"^[0-9A-Za-z~-]{6,}$")
+# Voucherify's per-journey ids (capmock.vendor.voucherify.ids); camp_, ern_, auto_ and ltr_
+# name the shared program and stay.
+_PREFIXED = re.compile(r"^(?:vtx|v|cust|ord|ordli|evcus|r|rr)_([0-9A-Za-z]{6,})$")
+_EVENT_OBJECT_ID = rb"event_[0-9a-f]{24}"
 _DIGITS = re.compile(r"^[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -151,12 +157,13 @@ class Mix:
 
 def build_mix(
     entries: tuple[MixEntry, ...], *, seed: int, count: int = 16, envelope: str | None = None,
+    vendor: str | None = None,
     validate: bool = True, variations: float = 0.0,
 ) -> Mix:
     """Play every scenario ``count`` times and compile the plays (a few ms each)."""
     groups, cumulative, total = [], [], 0.0
     for index, entry in enumerate(entries):
-        scenario = load(entry.scenario, envelope=envelope)
+        scenario = load(entry.scenario, envelope=envelope, vendor=vendor)
         plays = [compile_journey(p, scenario.name, scenario_locale(scenario))
                  for p in play(scenario, derive(seed, 0x5CE, index), count, variations)]
         plays = [t for t in plays if t.events]
@@ -205,7 +212,7 @@ def compile_journey(payloads: list[dict[str, Any]], scenario: str, locale: str) 
     events = []
     for payload in payloads:
         body = serialise(payload)
-        own = str(payload.get("eventId") or "")
+        own = event_id_of(payload) or ""
         events.append(_cut(body, own, pattern, lookup, tokens, payload, finder))
     return JourneyTemplate(scenario, tuple(events), tuple(tokens),
                            max(1, len(finder.identities)), locale)
@@ -221,8 +228,9 @@ class TokenFinder:
 
     def scan(self, payload: dict[str, Any]) -> None:
         self._identity(payload)
+        own = "id" if is_event_object(payload) else "eventId"  # another vendor's event id
         for key, value in payload.items():
-            if key != "eventId":
+            if key != own:
                 self._walk(key, value, shared=False)
 
     def tokens(self) -> list[Token]:
@@ -283,6 +291,9 @@ def _idlike(value: Any) -> str | None:
         return None
     if isinstance(value, int):
         return str(value) if 100_000 <= value < 10**12 else None
+    prefixed = _PREFIXED.match(value) if isinstance(value, str) else None
+    if prefixed:  # another vendor's prefixed id (cust_…, v_…): a fresh rest, the prefix kept
+        return prefixed.group(1)
     if isinstance(value, str) and _IDLIKE.match(value) and any(c.isdigit() for c in value):
         if _DIGITS.match(value) and len(value) >= 12 and value[0] == "1":
             return None  # epoch milliseconds as text
@@ -298,6 +309,7 @@ def _pattern(tokens: list[Token]) -> re.Pattern[bytes]:
     alts = [re.escape(json.dumps(t.text, ensure_ascii=False).encode()) for t in quoted]
     bare_alts = [re.escape(t.text.encode()) for t in bare]
     bare_alts.append(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    bare_alts.append(_EVENT_OBJECT_ID)
     alts.append(rb"(?<![0-9A-Za-z])(?:" + b"|".join(bare_alts) + rb")(?![0-9A-Za-z])")
     return re.compile(b"|".join(alts))
 
@@ -324,6 +336,8 @@ def _cut(
 
 
 def _event_name(payload: dict[str, Any]) -> str:
+    if is_event_object(payload):
+        return str(unwrap(payload)[0] or "")
     attrs = payload.get("attributes")
     source = attrs if isinstance(attrs, dict) else payload
     return str(source.get("eventName") or "")
@@ -412,8 +426,17 @@ def check_stamps(mix: Mix) -> None:
             values = token_values(template, idents, journey_bytes(n, 0, 0, 0, template.need))
             for e, event in enumerate(template.events):
                 payload = json.loads(render(event, values, encode_event_id(0, 0, 0, 0, e)))
-                problems = validator.validate(payload)
+                problems = _problems(validator, payload)
                 if problems:
                     raise UsageError(
                         f"mix: a stamped {event.name} from '{template.scenario}' does not "
-                        f"validate: {problems[0].path}: {problems[0].message}")
+                        f"validate: {problems[0][0]}: {problems[0][1]}")
+
+
+def _problems(validator: Any, payload: Any) -> list[tuple[str, str]]:
+    """(path, message) of each problem, by the schema of the payload's vendor."""
+    if vendor_of(payload) == VOUCHERIFY:
+        from capmock.vendor.voucherify.schema import problems
+
+        return problems(payload)
+    return [(p.path, p.message) for p in validator.validate(payload)]

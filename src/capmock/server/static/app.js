@@ -217,6 +217,7 @@
         const variations = $("#scenario-variations").value.trim();
         if (variations) body.variations = Number(variations);
         if ($("#scenario-envelope").value) body.envelope = $("#scenario-envelope").value;
+        if ($("#scenario-vendor").value !== "capillary") body.vendor = $("#scenario-vendor").value;
         res = await api("POST", "/api/runs", body);
       }
       note(status, `run #${res.run.id} started → ${res.run.target}`, "good");
