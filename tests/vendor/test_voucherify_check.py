@@ -16,12 +16,13 @@ NAIVE = f"wsgi:{EXAMPLES / 'naive' / 'voucherify_app.py'}:create_app()/webhook"
 STATE = "{base}/customers/{customerId}"
 
 
-def check(target: str, tmp_path: Path) -> tuple[int, dict[str, str]]:
+def check(target: str, tmp_path: Path, *more: str) -> tuple[int, dict[str, str]]:
     out = tmp_path / "report.json"
     result = CliRunner().invoke(main, [
         "check", "--vendor", "voucherify", "--target", target, "--state", STATE,
-        "--within", "1s", "--report-json", str(out), "--quiet",
+        "--within", "1s", "--report-json", str(out), "--quiet", *more,
     ])  # fmt: skip
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     report = json.loads(out.read_text())
     return result.exit_code, {c["name"]: c["status"] for c in report["cases"]}
 
@@ -36,6 +37,23 @@ def test_the_good_voucherify_consumer_passes_every_check(tmp_path: Path) -> None
         for kind in ("ACCRUAL", "ADDITION", "REDEMPTION", "REFUND", "TRANSFER_IN", "TRANSFER_OUT")
     ]
     assert "order-tolerance[shuffled globally]" in cases
+
+
+def test_capillary_variations_leave_voucherify_checks_alone(tmp_path: Path) -> None:
+    """--variations are Capillary's documented shapes: with another vendor they change
+    nothing (they used to crash the tolerant-reader check on a missing eventName)."""
+    code, cases = check(GOOD, tmp_path, "--variations", "0.5")
+    assert code == 0, cases
+    assert set(cases.values()) == {"passed"}
+    assert not any(name.startswith("tolerant-reader[integral") for name in cases)
+
+
+def test_plan_with_variations_is_unchanged_for_voucherify() -> None:
+    args = ["plan", "earn-and-redeem", "--vendor", "voucherify"]
+    plain = CliRunner().invoke(main, args)
+    varied = CliRunner().invoke(main, [*args, "--variations", "0.9"])
+    assert plain.exit_code == varied.exit_code == 0
+    assert plain.stdout == varied.stdout and plain.stdout.count("\n") > 3
 
 
 def test_the_naive_voucherify_consumer_fails_where_it_is_naive(tmp_path: Path) -> None:

@@ -114,7 +114,8 @@ def tolerant_reader(suite: Suite) -> list[Case]:
                 "(in data)\n" + _lines(bad)))
         else:
             cases.append(Case(name, group, message=f"{len(base)} event types answered 2xx"))
-    cases += variant_cases(suite, base)
+    if suite.config.vendor == "capillary":  # the variants are Capillary's documented shapes
+        cases += variant_cases(suite, base)
     sample = next((p for p in suite.acceptance_payloads() if unwrap(p)[0] == "customerAdded"),
                   None) or suite.acceptance_payloads()[0]
     sent = suite.send([_renamed(with_unknown_name(sample), "unknown")])

@@ -117,7 +117,8 @@ class Suite:
         self.sets = 0
         self._catalog: list[dict[str, Any]] | None = None
         self._accepted: Sent | None = None
-        self.vary = maybe(config.variations, config.seed)
+        # Capillary's documented shape variants: another vendor's payloads have none
+        self.vary = maybe(config.variations, config.seed) if config.vendor == "capillary" else None
 
     @property
     def state(self) -> StateEndpoint | None:
