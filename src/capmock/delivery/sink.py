@@ -225,21 +225,9 @@ class Sink:
     def stop(self) -> None:
         """Close the listener and every connection (in the server's own loop), then join."""
         server, self._server = self._server, None
-        if server is None:
-            return
-        channels = server._map  # waitress's socket map: listener, trigger, connections
-
-        def close_all() -> None:
-            for channel in list(channels.values()):
-                channel.close()
-
-        # OSError: the loop, woken by a worker, already ran close_all and closed the trigger
-        with contextlib.suppress(OSError):
-            server.trigger.pull_trigger(close_all)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if server is not None:
+            close_server(server, self._thread)
             self._thread = None
-        server.task_dispatcher.shutdown(timeout=5)
 
     def __enter__(self) -> Sink:
         return self
@@ -256,3 +244,20 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Status"
+
+
+def close_server(server: BaseWSGIServer, thread: threading.Thread | None = None) -> None:
+    """Close a waitress server's listener and every connection (in the server's own loop),
+    join its thread, stop its workers. Shared by this sink and ``capmock serve``."""
+    channels = server._map  # waitress's socket map: listener, trigger, connections
+
+    def close_all() -> None:
+        for channel in list(channels.values()):
+            channel.close()
+
+    # OSError: the loop, woken by a worker, already ran close_all and closed the trigger
+    with contextlib.suppress(OSError):
+        server.trigger.pull_trigger(close_all)
+    if thread is not None:
+        thread.join(timeout=5)
+    server.task_dispatcher.shutdown(timeout=5)

@@ -7,13 +7,13 @@ thread (tests, embedding).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from types import TracebackType
 
 from flask import Flask
 from waitress.server import BaseWSGIServer, create_server
 
+from capmock.delivery.sink import close_server
 from capmock.server.app import create_app
 from capmock.server.hub import Hub, ServeConfig
 
@@ -29,19 +29,7 @@ def make_server(config: ServeConfig) -> tuple[BaseWSGIServer, Flask]:
     return server, app
 
 
-def close(server: BaseWSGIServer, thread: threading.Thread | None = None) -> None:
-    """Close the listener and every connection (in the server's own loop), then join."""
-    channels = server._map  # waitress's socket map: listener, trigger, connections
-
-    def close_all() -> None:
-        for channel in list(channels.values()):
-            channel.close()
-
-    with contextlib.suppress(OSError):
-        server.trigger.pull_trigger(close_all)
-    if thread is not None:
-        thread.join(timeout=5)
-    server.task_dispatcher.shutdown(timeout=5)
+close = close_server  # the listener, every connection, the thread, the workers
 
 
 class ServerThread:
