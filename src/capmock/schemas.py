@@ -262,25 +262,21 @@ class Validator:
     def validate(self, payload: Any) -> list[Problem]:
         if not isinstance(payload, dict):
             return [Problem("$", f"expected a JSON object, got {_json_type(payload)}")]
-        # The common case first: a flat payload of a known event (unwrap() says the same)
+        # The common case first: a flat payload of an event already compiled needs no
+        # unwrap() (which would say the same)
         name = payload.get("eventName")
         plain = isinstance(name, str) and "attributes" not in payload and "object" not in payload
-        flat = self._compiled.get((name, "flat")) if plain else None
-        if flat is not None:
-            try:
-                if flat.is_valid(payload):
-                    return []
-            except ValueError:
-                pass  # not a JSON value: explain() says so
-            return self.explain(payload, name, "flat")
-        event, style, _ = unwrap(payload)
-        if event is None or style is None:
-            return self._unknown(event, style)
-        check = self._compiled.get((event, style))
+        check = self._compiled.get((name, "flat")) if plain else None
+        event, style = name, "flat"
         if check is None:
-            if problems := self._unknown(event, style):
-                return problems
-            check = self.compiled(event, style)
+            event, style, _ = unwrap(payload)
+            if event is None or style is None:
+                return self._unknown(event, style)
+            check = self._compiled.get((event, style))
+            if check is None:
+                if problems := self._unknown(event, style):
+                    return problems
+                check = self.compiled(event, style)
         try:
             if check.is_valid(payload):
                 return []
