@@ -111,3 +111,19 @@ def test_wrapped_envelope_override() -> None:
     source = JourneySource(mix, seed=3, worker=0, customers=5, slots=2)
     for p in drain(source, 20):
         assert "attributes" in p and capmock.validate(p) == []
+
+
+def test_rendering_in_batches_keeps_counts_true(mix: Mix) -> None:
+    """Used-up slots wait for a batch refill: in-flight and begun-journey counts stay the
+    ones a sender sees."""
+    source = JourneySource(mix, seed=5, worker=0, customers=300, slots=40)
+    held = [source.claim() for _ in range(3)]
+    assert source.in_flight == 3
+    for claim in held:
+        source.release(claim.slot)  # type: ignore[union-attr]
+    assert source.in_flight == 0
+    payloads = drain(source, 2000)
+    begun = {(d.customer, d.lap) for d in map(decode_event_id,
+                                               [c.event_id for c in held if c]
+                                               + [p["eventId"] for p in payloads])}
+    assert source.journeys == len(begun)

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HEX = re.compile(r"^[0-9a-f]{16,}$")
 _DIGITS = re.compile(r"^[0-9]+$")
 _DIGIT_TABLE = bytes(48 + b % 10 for b in range(256))
+_NONZERO_TABLE = bytes(49 + b % 9 for b in range(256))
 _ALNUM_TABLE = bytes(
     b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[b % 62] for b in range(256)
 )
+_VARIANT_TABLE = bytes(b"89ab"[b & 3] for b in range(256))
 _SEGMENT = re.compile(r"[0-9A-Za-z]+|[^0-9A-Za-z]+")
 IDENTITY_KEYS = {"mobile": "mobile", "email": "email", "externalId": "external"}
 NAME_KEYS = {"firstName": "first", "lastName": "last"}
@@ -68,8 +69,6 @@ def shape(text: str) -> str:
 def need(text: str, kind: str) -> int:
     """Random bytes a fresh value of ``text``'s shape takes."""
     n = len(text)
-    if kind == "digits" and n <= 18:
-        return 8
     if kind == "hex":
         return (n + 1) // 2
     if kind == "uuid":
@@ -77,21 +76,50 @@ def need(text: str, kind: str) -> int:
     return n
 
 
-def fresh(text: str, kind: str, r: bytes, o: int = 0, hx: str | None = None) -> bytes:
-    """A value shaped like ``text`` from ``r[o:o + need]`` (``hx``: ``r.hex()``, when the
-    caller already has it)."""
+def shaped_buffers(r: bytes) -> bytes:
+    """``r`` shaped five ways, end to end: as hex (``2 * len(r)`` bytes), then as digits, as
+    non-zero digits, as letters-or-digits and as UUID variant characters (``len(r)`` each).
+    Every piece of a fresh value is a slice of this (see :func:`recipe`)."""
+    return (r.hex().encode() + r.translate(_DIGIT_TABLE) + r.translate(_NONZERO_TABLE)
+            + r.translate(_ALNUM_TABLE) + r.translate(_VARIANT_TABLE))
+
+
+def recipe(text: str, kind: str, o: int, size: int) -> tuple[bytes, tuple[slice, ...]]:
+    """How a value shaped like ``text`` is made from ``r[o:o + need]``, for ``r`` of
+    ``size`` bytes: a format (one ``%s`` per piece, a literal ``%`` doubled) and the slices
+    of :func:`shaped_buffers` that fill it. Each piece of ``r`` is used once, so the
+    values of one journey are independent."""
+    n = len(text)
+    hexed = 2 * o
+    digit, nonzero, alnum, variant = (k * size + o for k in (2, 3, 4, 5))
     if kind == "hex":
-        hx = r.hex() if hx is None else hx
-        return hx[2 * o : 2 * o + len(text)].encode()
-    if kind == "digits" and len(text) <= 18:
-        n = len(text)
-        low = 10 ** (n - 1) if text[0] != "0" else 0
-        return b"%0*d" % (n, low + int.from_bytes(r[o : o + 8], "little") % (10**n - low))
+        return b"%s", (slice(hexed, hexed + n),)
     if kind == "uuid":
-        hx = r.hex() if hx is None else hx
-        h = hx[2 * o : 2 * o + 32]
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[r[o + 8] & 3]}{h[17:20]}-{h[20:]}".encode()
-    return shaped(text, r[o : o + len(text)])
+        h = hexed
+        return b"%s-%s-4%s-%s%s-%s", (slice(h, h + 8), slice(h + 8, h + 12),
+                                      slice(h + 13, h + 16), slice(variant + 8, variant + 9),
+                                      slice(h + 17, h + 20), slice(h + 20, h + 32))
+    if kind == "digits":  # no leading zero unless the original had one
+        if text[0] == "0":
+            return b"%s", (slice(digit, digit + n),)
+        return b"%s%s", (slice(nonzero, nonzero + 1), slice(digit + 1, digit + n))
+    form, pieces = [], []
+    for m in _SEGMENT.finditer(text):
+        run, a, b = m.group(), m.start(), m.end()
+        if not run[0].isalnum():
+            form.append(run.encode().replace(b"%", b"%%"))
+        else:
+            base = digit if run.isdigit() else alnum
+            form.append(b"%s")
+            pieces.append(slice(base + a, base + b))
+    return b"".join(form), tuple(pieces)
+
+
+def fresh(text: str, kind: str, r: bytes, o: int = 0) -> bytes:
+    """A value shaped like ``text`` from ``r[o:o + need(text, kind)]``."""
+    form, pieces = recipe(text, kind, o, len(r))
+    buffers = shaped_buffers(r)
+    return form % tuple(buffers[p] for p in pieces)
 
 
 def fresh_like(value: str | int, r: bytes) -> str | int:
@@ -100,26 +128,3 @@ def fresh_like(value: str | int, r: bytes) -> str | int:
     kind = shape(text)
     out = fresh(text, kind, r).decode()
     return int(out) if isinstance(value, int) and not isinstance(value, bool) else out
-
-
-@lru_cache(maxsize=4096)
-def _segments(text: str) -> tuple[tuple[int, int, bytes | None, bytes], ...]:
-    """``text`` cut into runs: (start, end, table or None for literal, literal bytes)."""
-    out = []
-    for m in _SEGMENT.finditer(text):
-        run = m.group()
-        if run[0].isalnum():
-            table = _DIGIT_TABLE if run.isdigit() else _ALNUM_TABLE
-            out.append((m.start(), m.end(), table, b""))
-        else:
-            out.append((m.start(), m.end(), None, run.encode()))
-    return tuple(out)
-
-
-def shaped(text: str, r: bytes) -> bytes:
-    """Random bytes shaped like ``text``: digits for digit runs, letters and digits for
-    other alphanumeric runs, the rest kept."""
-    return b"".join(
-        literal if table is None else r[a:b].translate(table)
-        for a, b, table, literal in _segments(text)
-    )

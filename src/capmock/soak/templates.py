@@ -30,13 +30,14 @@ import re
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from capmock.delivery.types import serialise
 from capmock.envelope import event_id_of, is_event_object, unwrap
 from capmock.errors import UsageError
 from capmock.model.fake import Fake
-from capmock.scenario.identities import fresh, identity_values, need, shape
+from capmock.scenario.identities import identity_values, need, recipe, shape, shaped_buffers
 from capmock.scenario.loader import Scenario, load
 from capmock.soak.ids import CUSTOMER_BASE, MASK64, derive
 from capmock.soak.settings import MixEntry
@@ -89,24 +90,56 @@ class Token:
 
 @dataclass(frozen=True, slots=True)
 class EventTemplate:
+    """One event of a journey: its body as a format with a ``%s`` per piece of a fresh
+    value, per identity value and for the eventId, and which of a journey's values
+    (:func:`token_values`) fill them, in order."""
+
     name: str
-    parts: tuple[bytes, ...]  # literal bytes around the gaps
-    gaps: tuple[int, ...]  # token index per gap (EVENT_ID for the eventId)
     who: int  # identity index of the customer the event is about (0 if none)
-    form: bytes = b""  # the parts joined by %s (a literal % doubled): one C-level format
-    pick: Callable[[list[bytes]], Any] | None = None  # itemgetter of the gap values
+    form: bytes = b""  # the body, a literal % doubled: one C-level format per event
+    pick: Callable[[list[bytes]], Any] | None = None  # itemgetter of the values
 
     @property
     def enrols(self) -> bool:
         return self.name in ENROL_EVENTS
 
 
-def _event(name: str, parts: list[bytes], gaps: list[int], who: int, tokens: int) -> EventTemplate:
-    """An event template with its format string; the eventId is value number ``tokens``."""
-    form = b"%s".join(p.replace(b"%", b"%%") for p in parts)
-    where = [tokens if g == EVENT_ID else g for g in gaps]
-    pick = operator.itemgetter(*where) if where else None  # picklable, unlike a lambda
-    return EventTemplate(name, tuple(parts), tuple(gaps), who, form, pick)
+@dataclass(frozen=True)
+class Layout:
+    """Where the values that fill a journey's events come from: each fresh token is a few
+    pieces of the journey's shaped random bytes (one itemgetter cuts them all), the
+    identity values follow, the eventId is last."""
+
+    cut: Callable[[bytes], tuple[bytes, ...]]  # itemgetter of every piece (at least two)
+    fills: dict[int, tuple[bytes, tuple[int, ...]]]  # token -> (format, value indexes)
+    identity_tokens: tuple[int, ...]
+    event_id: int  # the eventId's value index
+    size: int  # random bytes a journey takes (with the pick bytes)
+
+    @classmethod
+    def of(cls, tokens: list[Token], size: int) -> Layout:
+        pieces: list[slice] = []
+        fills: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        for i, token in enumerate(tokens):
+            if token.who < 0:
+                form, cut = recipe(token.text, token.kind, token.offset, size)
+                fills[i] = (form, tuple(range(len(pieces), len(pieces) + len(cut))))
+                pieces += cut
+        pieces += [slice(0, 0)] * (2 - len(pieces))  # unused: an itemgetter of 2+ is a tuple
+        idents = tuple(i for i, t in enumerate(tokens) if t.who >= 0)
+        for j, i in enumerate(idents):
+            fills[i] = (b"%s", (len(pieces) + j,))
+        return cls(operator.itemgetter(*pieces), fills, idents, len(pieces) + len(idents), size)
+
+    def event(self, name: str, parts: list[bytes], gaps: list[int], who: int) -> EventTemplate:
+        """An event from its body cut at ``gaps`` (token indexes, EVENT_ID for its own id)."""
+        form, where = [parts[0].replace(b"%", b"%%")], []
+        for gap, part in zip(gaps, parts[1:], strict=True):
+            fill, indexes = (b"%s", (self.event_id,)) if gap == EVENT_ID else self.fills[gap]
+            form += [fill, part.replace(b"%", b"%%")]
+            where += indexes
+        pick = operator.itemgetter(*where) if where else None  # picklable, unlike a lambda
+        return EventTemplate(name, who, b"".join(form), pick)
 
 
 @dataclass(frozen=True)
@@ -115,11 +148,17 @@ class JourneyTemplate:
     events: tuple[EventTemplate, ...]
     tokens: tuple[Token, ...]
     identities: int  # customers in the journey (>= 1)
+    layout: Layout
     locale: str = "en_IN"
 
     @property
     def need(self) -> int:
-        return max((t.offset + t.need for t in self.tokens), default=PICK_BYTES)
+        return self.layout.size
+
+
+def need_of(tokens: tuple[Token, ...] | list[Token]) -> int:
+    """Random bytes a journey of these tokens takes (with the pick bytes)."""
+    return max((t.offset + t.need for t in tokens), default=PICK_BYTES)
 
 
 @dataclass(frozen=True)
@@ -209,13 +248,14 @@ def compile_journey(payloads: list[dict[str, Any]], scenario: str, locale: str) 
         offset += token.need
     lookup = {t.text: i for i, t in enumerate(tokens)}
     pattern = _pattern(tokens)
+    layout = Layout.of(tokens, need_of(tokens))
     events = []
     for payload in payloads:
         body = serialise(payload)
-        own = event_id_of(payload) or ""
-        events.append(_cut(body, own, pattern, lookup, tokens, payload, finder))
+        parts, gaps = _cut(body, event_id_of(payload) or "", pattern, lookup)
+        events.append(layout.event(_event_name(payload), parts, gaps, finder.who_of(payload)))
     return JourneyTemplate(scenario, tuple(events), tuple(tokens),
-                           max(1, len(finder.identities)), locale)
+                           max(1, len(finder.identities)), layout, locale)
 
 
 class TokenFinder:
@@ -316,8 +356,9 @@ def _pattern(tokens: list[Token]) -> re.Pattern[bytes]:
 
 def _cut(
     body: bytes, own_event_id: str, pattern: re.Pattern[bytes], lookup: dict[str, int],
-    tokens: list[Token], payload: dict[str, Any], finder: TokenFinder,
-) -> EventTemplate:
+) -> tuple[list[bytes], list[int]]:
+    """``body`` cut at every token (and at its own eventId): the literal parts around the
+    gaps, and the token index of each gap (EVENT_ID for the eventId)."""
     parts, gaps, last = [], [], 0
     for match in pattern.finditer(body):
         raw = match.group().decode()
@@ -332,7 +373,7 @@ def _cut(
         gaps.append(index)
         last = match.end()
     parts.append(body[last:])
-    return _event(_event_name(payload), parts, gaps, finder.who_of(payload), len(tokens))
+    return parts, gaps
 
 
 def _event_name(payload: dict[str, Any]) -> str:
@@ -366,11 +407,21 @@ class Identity:
             return f"CM{u:010d}".encode()
         if kind == "email":
             domain = token.text.rpartition("@")[2] or "example.com"
-            local = "".join(c for c in f"{self.first}.{self.last}".lower()
-                            if c.isascii() and (c.isalnum() or c == ".")) or "user"
-            return json.dumps(f"{local}{u}@{domain}").encode()
-        return json.dumps(self.first if kind == "first" else self.last,
-                          ensure_ascii=False).encode()
+            return json.dumps(f"{_local_part(self.first, self.last)}{u}@{domain}").encode()
+        return _quoted(self.first if kind == "first" else self.last)
+
+
+@lru_cache(maxsize=65536)
+def _local_part(first: str, last: str) -> str:
+    """An email's local part from a name (ASCII letters, digits and dots)."""
+    return "".join(c for c in f"{first}.{last}".lower()
+                   if c.isascii() and (c.isalnum() or c == ".")) or "user"
+
+
+@lru_cache(maxsize=4096)
+def _quoted(name: str) -> bytes:
+    """A name as a JSON string (the names come from the mix's small pools)."""
+    return json.dumps(name, ensure_ascii=False).encode()
 
 
 def journey_bytes(seed: int, worker: int, customer: int, lap: int, n: int) -> bytes:
@@ -388,20 +439,17 @@ def make_identity(mix: Mix, seed: int, worker: int, local: int, customer_id: int
 def token_values(
     template: JourneyTemplate, identities: list[Identity], random_bytes: bytes
 ) -> list[bytes]:
-    """The bytes each token of ``template`` becomes in one journey (a list with room for
-    the eventId at the end: see :func:`render`)."""
-    out = []
-    append = out.append
-    last = len(identities) - 1
-    hx = random_bytes.hex()
-    r = random_bytes
-    for token in template.tokens:
-        if token.who >= 0:
-            append(identities[min(token.who, last)].value(token))
-        else:
-            append(fresh(token.text, token.kind, r, token.offset, hx))
-    out.append(b"")  # the eventId's place
-    return out
+    """The values that fill ``template``'s events in one journey, laid out as its
+    :class:`Layout` says (the eventId's place last: see :func:`render`). The fresh pieces
+    are one C-level cut of the shaped random bytes, not a Python step per token."""
+    layout = template.layout
+    values = list(layout.cut(shaped_buffers(random_bytes[:layout.size])))
+    tokens, last = template.tokens, len(identities) - 1
+    for i in layout.identity_tokens:
+        token = tokens[i]
+        values.append(identities[min(token.who, last)].value(token))
+    values.append(b"")
+    return values
 
 
 def render(event: EventTemplate, values: list[bytes], event_id: str) -> bytes:
