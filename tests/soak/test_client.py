@@ -89,3 +89,14 @@ def test_refused_connection_is_classified() -> None:
     with pytest.raises(HttpError) as err:
         conn.post(b"x")
     assert err.value.kind == "refused"
+
+
+def test_parsed_heads_are_reused_and_the_cache_stays_bounded() -> None:
+    from capmock.soak import client
+
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: keep-alive"
+    first = client._parse_head(head)
+    assert client._HEADS[head] == first == (200, 15, False, True)
+    for n in range(3 * client._MAX_HEADS):  # a server whose every head differs
+        client._parse_head(b"HTTP/1.1 200 OK\r\nDate: %d\r\nContent-Length: 2" % n)
+        assert len(client._HEADS) <= client._MAX_HEADS

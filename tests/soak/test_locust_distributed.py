@@ -1,15 +1,19 @@
 """Locust, distributed on loopback: a master and two workers, a bounded headless run.
 
 Locust runs in its own processes (it monkey-patches with gevent on import), against a sink
-in this process. Both workers must send, and no eventId may arrive twice.
+in this process. Both workers must send, and no eventId may arrive twice. The run ends
+when the sink has events from both workers (polled, with a deadline), not after a fixed
+time: on a loaded machine the workers may take seconds to start.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import socket
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -35,19 +39,34 @@ def locust(*args: str, log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
+def senders(sink: Sink) -> Counter[int]:
+    """Events received so far, by the Locust worker that sent them."""
+    return Counter(decode_event_id(i).worker for i in sink.event_ids() if i)
+
+
+def await_both_workers(sink: Sink, master: subprocess.Popen[bytes], deadline: float) -> None:
+    while time.monotonic() < deadline and master.poll() is None:
+        if min(senders(sink)[w] for w in (0, 1)) >= 60:
+            return
+        time.sleep(0.2)  # polling the sink, bounded by the deadline
+
+
 def test_master_and_two_workers_send_disjoint_event_ids(tmp_path: Path) -> None:
     port = free_port()
     with Sink.start(threads=16, record=True) as sink:
         master = locust("--headless", "--master", "--expect-workers", "2",
                         "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),
-                        "-u", "4", "-r", "4", "-t", "8s", "--host", sink.url.rstrip("/"),
+                        "-u", "4", "-r", "4", "-t", "120s", "--host", sink.url.rstrip("/"),
                         "--capmock-path", "/hook", "--capmock-seed", "21",
                         "--capmock-customers", "500", "--only-summary",
                         log=tmp_path / "master.log")
         workers = [locust("--worker", "--master-host", "127.0.0.1", "--master-port", str(port),
                           log=tmp_path / f"worker{i}.log") for i in range(2)]
         try:
-            master.wait(timeout=90)
+            await_both_workers(sink, master, time.monotonic() + 90)
+            if master.poll() is None:
+                master.send_signal(signal.SIGTERM)  # Locust's graceful stop: summary, exit 0
+            master.wait(timeout=60)
             for w in workers:
                 w.wait(timeout=30)
         finally:

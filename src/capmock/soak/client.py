@@ -171,7 +171,7 @@ class Connection:
             buf = self._head(sock)
             end = buf.find(CRLF2)
             head, rest = buf[:end], buf[end + 4:]
-            status, length, chunked, keep = _parse_head(head)
+            status, length, chunked, keep = _HEADS.get(head) or _parse_head(head)
             if status >= 200:
                 break
             self.buf = rest  # 1xx: an interim answer, the real one follows
@@ -223,8 +223,24 @@ class Connection:
             rest = rest[size + 2:]
 
 
+_HEADS: dict[bytes, tuple[int, int | None, bool, bool]] = {}  # parsed heads, see below
+_MAX_HEADS = 256
+
+
 def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
-    """(status, content length, chunked, keep-alive) from the status line and headers."""
+    """(status, content length, chunked, keep-alive) from the status line and headers.
+
+    A server under load sends the same head again and again (it changes with its Date
+    header, once a second), so the parse of a head is kept and looked up first; the cache
+    is emptied when it is full, so it stays small whatever the server sends."""
+    parsed = _parse(head)
+    if len(_HEADS) >= _MAX_HEADS:
+        _HEADS.clear()
+    _HEADS[head] = parsed
+    return parsed
+
+
+def _parse(head: bytes) -> tuple[int, int | None, bool, bool]:
     lines = head.split(b"\r\n")
     status_line = lines[0]
     try:
