@@ -9,8 +9,8 @@ time: on a loaded machine the workers may take seconds to start.
 from __future__ import annotations
 
 import importlib.util
-import socket
 import signal
+import socket
 import subprocess
 import sys
 import time

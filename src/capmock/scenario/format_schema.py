@@ -1,5 +1,5 @@
 """``schemas/scenario.json``: the JSON Schema of the scenario format, generated from the
-step declarations in ``spec.py`` (``capmock schemas export`` writes it).
+step declarations in ``spec/`` (``capmock schemas export`` writes it).
 
 The loader validates every scenario against it (``scenario/schemacheck.py``). So that its
 errors can be told in the scenario's own words, subschemas carry a few annotations that
