@@ -9,7 +9,7 @@ import pytest
 
 import capmock
 from capmock import catalog
-from capmock.catalog import transaction
+from capmock.catalog import basket, transaction
 from capmock.catalog.context import Ctx, Options
 
 BILLS = ("transactionAdded", "transactionUpdated", "notInterestedBillAdded", "retroBillAdded")
@@ -50,7 +50,7 @@ def test_random_baskets_vary_in_size_products_and_prices() -> None:
     sizes = {b["lineItemCount"] for b in baskets}
     assert sizes == {1, 2, 3, 4, 5}
     lines = [i for b in baskets for i in b["lineItems"]]
-    assert len({i["itemCode"].split("-")[0] for i in lines}) == len(transaction.PRODUCTS)
+    assert len({i["itemCode"].split("-")[0] for i in lines}) == len(basket.PRODUCTS)
     assert {i["qty"] for i in lines} == {1.0, 2.0, 3.0}
     assert any(i["discount"] > 0 for i in lines) and any(i["discount"] == 0 for i in lines)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capmock.catalog import transaction
+from capmock.catalog import basket
 from capmock.model import transactions
 from capmock.model.entities import Customer
 from capmock.model.world import Bill
@@ -18,7 +18,7 @@ def transact(s: Session, customer: Customer | None, args: Args) -> Result:
     kind = str(args.get("kind", "regular"))
     bill = transactions.open_bill(s.world, c, kind, amount, items, discount, currency)
     currency = bill.facts["currency"]
-    bill.facts["line_items"] = transaction.basket(s.fake, bill.gross, discount, items, currency)
+    bill.facts["line_items"] = basket.basket(s.fake, bill.gross, discount, items, currency)
     reason = str(args["reason"]) if args.get("reason") else None
     promised = bool(args.get("promised"))
     return transactions.record(s.world, c, bill, reason=reason, promised=promised), bill
@@ -31,7 +31,7 @@ def return_(s: Session, customer: Customer | None, args: Args) -> Result:
     amount = float(args["amount"]) if "amount" in args else None
     ret, emissions = transactions.return_bill(s.world, c, bill, amount)
     items = bill.facts.get("line_items") or []
-    ret.facts["line_items"] = transaction.returned_part(items, ret.amount)
+    ret.facts["line_items"] = basket.returned_part(items, ret.amount)
     ret.facts["original_bill"]["line_items"] = items
     return emissions, ret
 
