@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
+
+import pytest
 
 import capmock
+from capmock.errors import UsageError
 from capmock.soak.crowd import JourneySource
 from capmock.soak.ids import customer_id, decode_event_id
 from capmock.soak.settings import MixEntry
@@ -127,3 +131,16 @@ def test_rendering_in_batches_keeps_counts_true(mix: Mix) -> None:
                                                [c.event_id for c in held if c]
                                                + [p["eventId"] for p in payloads])}
     assert source.journeys == len(begun)
+
+
+def test_a_mix_that_only_enrols_is_refused_up_front(tmp_path: Path) -> None:
+    """Returning customers are not enrolled again: a mix of enrolments only would have
+    nothing to send after one lap (the engine looped for ever looking for an event)."""
+    path = tmp_path / "enrol-only.yaml"
+    path.write_text("name: enrol-only\nseed: 2\ncustomers:\n  ravi: {}\nsteps:\n  - enrol: ravi\n")
+    with pytest.raises(UsageError, match="only enrols customers") as err:
+        build_mix((MixEntry(str(path)),), seed=1, count=2)
+    assert "enrol-and-first-purchase" in (err.value.hint or "")
+    mixed = build_mix((MixEntry(str(path)), MixEntry("earn-and-redeem")), seed=1, count=2)
+    payloads = drain(JourneySource(mixed, seed=1, worker=0, customers=3, slots=2), 200)
+    assert {p["eventName"] for p in payloads} - {"customerAdded"}  # laps go on

@@ -211,6 +211,13 @@ def build_mix(
         groups.append(tuple(plays))
         total += entry.weight
         cumulative.append(total)
+    if all(e.enrols for group in groups for t in group for e in t.events):
+        names = ", ".join(e.scenario for e in entries)
+        raise UsageError(f"mix: every journey of {names} only enrols customers, and a "
+                         "returning customer is not enrolled again: the soak would run out "
+                         "of events after one lap of --customers",
+                         hint="add a scenario that does more than enrol to --mix, "
+                              "e.g. --mix enrol-and-first-purchase")
     fake = Fake(derive(seed, 0xFA4E) & 0xFFFFFFFF, groups[0][0].locale)
     mix = Mix(tuple(groups), tuple(cumulative), tuple(fake.first_names),
               tuple(fake.last_names), tuple(e.scenario for e in entries))
