@@ -17,6 +17,7 @@ monkey-patches: the process only uses gevent's own sockets and sleeps.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
 import pickle
@@ -375,10 +376,20 @@ def _page_size() -> int:
     return os.sysconf("SC_PAGE_SIZE")
 
 
+def settle_heap() -> None:
+    """Collect once, then freeze what start-up left (modules, the journey templates) out of
+    the cyclic collector's reach. Otherwise the first full collection, a few seconds into
+    the run, walks all of it: a 35-40 ms pause in every worker at once, measured here,
+    which at 80% of the maximum rate shows as a latency spike in the p99."""
+    gc.collect()
+    gc.freeze()
+
+
 def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     cfg = WorkerConfig.from_json(sys.stdin.readline())
     worker = Worker(cfg)
+    settle_heap()
     print(json.dumps({"type": "ready", "worker": cfg.worker}), flush=True)
     line = sys.stdin.readline()
     if not line:
