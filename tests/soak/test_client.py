@@ -100,3 +100,6 @@ def test_parsed_heads_are_reused_and_the_cache_stays_bounded() -> None:
     for n in range(3 * client._MAX_HEADS):  # a server whose every head differs
         client._parse_head(b"HTTP/1.1 200 OK\r\nDate: %d\r\nContent-Length: 2" % n)
         assert len(client._HEADS) <= client._MAX_HEADS
+    long_head = b"HTTP/1.1 200 OK\r\nX-Pad: " + b"x" * 2000 + b"\r\nContent-Length: 0"
+    assert client._parse_head(long_head) == (200, 0, False, True)
+    assert long_head not in client._HEADS  # the cache holds short heads only

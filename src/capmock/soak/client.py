@@ -225,18 +225,20 @@ class Connection:
 
 _HEADS: dict[bytes, tuple[int, int | None, bool, bool]] = {}  # parsed heads, see below
 _MAX_HEADS = 256
+_CACHED_HEAD = 1024  # bytes: longer heads are parsed every time
 
 
 def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
     """(status, content length, chunked, keep-alive) from the status line and headers.
 
     A server under load sends the same head again and again (it changes with its Date
-    header, once a second), so the parse of a head is kept and looked up first; the cache
-    is emptied when it is full, so it stays small whatever the server sends."""
+    header, once a second), so the parse of a short head is kept and looked up first; the
+    cache is emptied when it is full, so it stays small whatever the server sends."""
     parsed = _parse(head)
-    if len(_HEADS) >= _MAX_HEADS:
-        _HEADS.clear()
-    _HEADS[head] = parsed
+    if len(head) <= _CACHED_HEAD:
+        if len(_HEADS) >= _MAX_HEADS:
+            _HEADS.clear()
+        _HEADS[head] = parsed
     return parsed
 
 
