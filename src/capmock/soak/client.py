@@ -171,7 +171,7 @@ class Connection:
             buf = self._head(sock)
             end = buf.find(CRLF2)
             head, rest = buf[:end], buf[end + 4:]
-            status, length, chunked, keep = _HEADS.get(head) or _parse_head(head)
+            status, length, chunked, keep = _parse_head(head)
             if status >= 200:
                 break
             self.buf = rest  # 1xx: an interim answer, the real one follows
@@ -234,6 +234,9 @@ def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
     A server under load sends the same head again and again (it changes with its Date
     header, once a second), so the parse of a short head is kept and looked up first; the
     cache is emptied when it is full, so it stays small whatever the server sends."""
+    cached = _HEADS.get(head)
+    if cached is not None:
+        return cached
     parsed = _parse(head)
     if len(head) <= _CACHED_HEAD:
         if len(_HEADS) >= _MAX_HEADS:
