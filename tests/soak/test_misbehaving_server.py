@@ -28,6 +28,7 @@ class Scripted(socketserver.ThreadingTCPServer):
     def __init__(self, answer: Callable[[int], bytes | None]) -> None:
         self.answer = answer
         self.bodies: list[bytes] = []
+        self.log: list[str] = []  # "accept" and "request", in the order they happened
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), Handler)
 
@@ -40,6 +41,8 @@ class Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         server: Scripted = self.server  # type: ignore[assignment]
         sock: socket.socket = self.request
+        with server.lock:
+            server.log.append("accept")
         buf, n = b"", 0
         while True:
             while b"\r\n\r\n" not in buf:
@@ -58,6 +61,7 @@ class Handler(socketserver.BaseRequestHandler):
             body, buf = buf[:length], buf[length:]
             with server.lock:
                 server.bodies.append(body)
+                server.log.append("request")
             n += 1
             reply = server.answer(n)
             if reply is None:
@@ -141,3 +145,48 @@ def test_no_answer_at_all_is_a_counted_failure(serve, tmp_path: Path) -> None:
     summary = run_soak(soak(server.url, tmp_path, rate="50/s"))
     assert summary.completed == summary.failed == summary.sent == 50
     assert summary.errors == {"closed": 50}
+
+
+def test_the_connections_are_open_before_the_first_request(serve, tmp_path: Path) -> None:
+    """A worker opens all its connections before the start, so no handshake delays the
+    first events: every accept comes before the first request reaches the server."""
+    server = serve(lambda n: OK)
+    summary = run_soak(soak(server.url, tmp_path, rate="40/s"))
+    assert summary.ok == 40
+    assert server.log.count("accept") == 4  # --connections, none opened late
+    assert server.log.index("request") == 4
+
+
+def test_a_warm_connection_closed_while_idle_is_reopened_once() -> None:
+    """A server may close a keep-alive connection that waited idle since the warm-up: the
+    first request then goes again on a fresh connection (counted as resent)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        conn = connection(f"http://127.0.0.1:{listener.getsockname()[1]}/hook")
+        conn.open()
+        first, _ = listener.accept()
+        first.close()  # the server hangs up on the idle connection
+
+        def answer() -> None:
+            second, _ = listener.accept()
+            with second:
+                data = b""
+                while not data.endswith(b'{"n":1}'):
+                    data += second.recv(65536)
+                second.sendall(OK)
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        assert conn.post(b'{"n":1}') == 200 and conn.resent
+        thread.join(timeout=10)
+
+
+def test_a_refused_warm_up_is_left_to_the_first_request() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound, not listening: connects are refused
+        conn = connection(f"http://127.0.0.1:{port}/hook")
+        conn.open()
+        assert conn.sock is None
+        with pytest.raises(HttpError) as err:
+            conn.post(b"{}")
+    assert err.value.kind == "refused"

@@ -95,6 +95,17 @@ class Connection:
                 self.sock = self.raw = None
                 self.buf = b""
 
+    def open(self) -> None:
+        """Connect ahead of the first request (a refused or slow connect is left to that
+        request to report). The connection then waits idle, and a server may close an
+        idle keep-alive connection, so the first request gets the same one retry as a
+        reused connection."""
+        try:
+            self._socket()
+        except HttpError:
+            return
+        self.reused = True
+
     def post(self, body: bytes) -> int:
         """The response status of one POST; HttpError when there is none.
 

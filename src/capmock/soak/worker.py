@@ -49,6 +49,7 @@ LATE_GRACE = 0.5  # seconds after the end during which events already due are st
 # wake-up per batch instead of one per event (at 10k events/s a wake-up per event cost more
 # than the batching's lag, which is at most this and is counted in latency and lag).
 DISPATCH_TICK = 0.002
+WARM_TIMEOUT = 5.0  # seconds: connects still pending then are left to the first requests
 
 
 @dataclass
@@ -140,6 +141,7 @@ class Worker:
         self.idle: deque[Waiter] = deque()  # senders with nothing due yet
         self.closing = False
         self.connections: list[Connection] = []
+        self.pool: list[Connection] = []  # opened by warm(), taken by the senders
         self.dup_heap: list[tuple[float, int, bytes, str]] = []
         self.dup_rng = random.Random(derive(cfg.seed, 0xD0B, cfg.worker))
         self.journal = self._journal()
@@ -176,8 +178,20 @@ class Worker:
         if self.journal is not None:
             self.journal.close()
 
+    def warm(self) -> None:
+        """Open the senders' connections before the start, all at once, waiting at most
+        :data:`WARM_TIMEOUT`: otherwise the first moments of the run pay for every TCP
+        (and TLS) handshake at once, and the first events are late for it."""
+        self.pool = [Connection(self.target, self.head, self.cfg.timeout)
+                     for _ in range(self.cfg.connections)]
+        opening = [gevent.spawn(conn.open) for conn in self.pool]
+        gevent.joinall(opening, timeout=min(WARM_TIMEOUT, self.cfg.timeout))
+        gevent.killall([g for g in opening if not g.dead])  # left to the first requests
+
     def connection(self) -> Connection:
-        conn = Connection(self.target, self.head, self.cfg.timeout)
+        """A sender's connection: a warmed one while there are, else a new one."""
+        conn = (self.pool.pop() if self.pool
+                else Connection(self.target, self.head, self.cfg.timeout))
         self.connections.append(conn)
         return conn
 
@@ -389,6 +403,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     cfg = WorkerConfig.from_json(sys.stdin.readline())
     worker = Worker(cfg)
+    worker.warm()
     settle_heap()
     print(json.dumps({"type": "ready", "worker": cfg.worker}), flush=True)
     line = sys.stdin.readline()
