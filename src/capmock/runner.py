@@ -109,6 +109,7 @@ def run_scenario(
     headers_from: str | Path | None = None,
     max_events: int | None = DEFAULT_MAX_EVENTS,
     variations: float = 0.0,
+    fields: str | None = None,
     vendor: str | None = None,
     **hooks: Any,
 ) -> RunResult:
@@ -121,10 +122,12 @@ def run_scenario(
     rehearse(scenario)  # a scenario error surfaces before the first POST, not after
     options, scenario_target = options_for(scenario, dict(flags or {}), headers_from)
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
-    player = Player(scenario, variations=variations)
+    player = Player(scenario, variations=variations, fields=fields)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
     if variations:
         meta["variations"] = variations  # resume regenerates the same variants
+    if fields:
+        meta["fields"] = fields  # and the same members
     if scenario.vendor != "capillary":  # journals of Capillary runs stay as they were
         meta["vendor"] = scenario.vendor
     if chosen:
@@ -203,7 +206,8 @@ def resume_run(
         )
     given, scenario_target = merged_flags(scenario, dict(flags or {}), headers_from)
     options = resumed_options(state.runs[0], given)
-    player = Player(scenario, variations=float(meta.get("variations", 0.0)))
+    player = Player(scenario, variations=float(meta.get("variations", 0.0)),
+                    fields=meta.get("fields"))
     chosen = target or scenario_target
     if chosen or not meta.get("sink"):
         summary = resume(journal, options, target=chosen, events=planned(player),

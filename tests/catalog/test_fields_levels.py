@@ -103,3 +103,81 @@ def test_cli_fields_option() -> None:
     assert "eventSearchKey" in result.output
     bad = CliRunner().invoke(main, ["generate", "badgeEarned", "--fields", "some"])
     assert bad.exit_code == 2 and "'some' is not one of" in bad.output
+
+
+# ---- the same levels for scenario plays: options.fields in the scenario, --fields on plan,
+# run and soak (over the scenario's), kept in a run's journal for --resume
+
+
+def played(path: str, fields: str | None = None) -> list[dict[str, Any]]:
+    from capmock.scenario import load
+    from capmock.scenario.player import Player
+
+    return list(Player(load(path), fields=fields).payloads())
+
+
+def members(payloads: list[dict[str, Any]]) -> int:
+    return sum(len(paths(p)) for p in payloads)
+
+
+def scenario_file(tmp_path: Path, fields: str) -> str:
+    path = tmp_path / "fields.yaml"
+    path.write_text(
+        "name: fields\nstart: 2026-01-01T00:00:00Z\nseed: 4\n"
+        f"options:\n  fields: {fields}\n"
+        "customers:\n  ana: {}\n"
+        "steps:\n  - enrol: ana\n  - transact: {customer: ana, amount: 1200}\n"
+    )
+    return str(path)
+
+
+def test_a_scenario_chooses_its_level_and_the_flag_overrides_it(tmp_path: Path) -> None:
+    every, usual, least = (played("earn-and-redeem", f) for f in ("all", "typical", "required"))
+    assert played("earn-and-redeem") == usual  # the default level is unchanged
+    assert members(every) > members(usual) > members(least)
+    assert [p["eventName"] for p in every] == [p["eventName"] for p in least]
+    validator = default_validator()
+    assert all(validator.validate(p) == [] for p in every + least)
+    own = scenario_file(tmp_path, "all")
+    assert members(played(own)) > members(played(own, "typical"))
+    assert members(played(own, "required")) < members(played(own, "typical"))
+
+
+def test_an_unknown_level_in_a_scenario_names_the_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["plan", scenario_file(tmp_path, "everything")])
+    assert result.exit_code == 2
+    assert "fields.yaml:5:" in result.output and "options.fields" in result.output
+    assert "all, typical, required" in result.output
+
+
+def test_plan_and_run_flags_and_the_journal_keeps_the_level(tmp_path: Path) -> None:
+    from capmock.delivery.journal import read_journal
+    from capmock.runner import resume_run, run_scenario
+
+    result = CliRunner().invoke(main, ["plan", "earn-and-redeem", "--fields", "all"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert lines == played("earn-and-redeem", "all")
+    journal = tmp_path / "run.jsonl"
+    run = run_scenario("earn-and-redeem", fields="required", journal=journal)
+    assert run.ok and run.sink is not None
+    assert [r.json for r in run.sink] == played("earn-and-redeem", "required")
+    assert read_journal(journal).meta["fields"] == "required"
+    again = resume_run(str(journal))  # nothing left to send, the same events regenerated
+    assert again.player is not None and again.player.options.fields == "required"
+
+
+def test_soak_templates_take_the_level() -> None:
+    from capmock.soak.settings import SoakOptions, parse_mix
+    from capmock.soak.templates import build_mix
+
+    options = SoakOptions.from_settings(target="http://127.0.0.1:9/hook", fields="all")
+    assert options.fields == "all"
+    with pytest.raises(UsageError, match="did you mean 'required'"):
+        SoakOptions.from_settings(target="http://127.0.0.1:9/hook", fields="requried")
+
+    def size(fields: str | None) -> int:
+        mix = build_mix(parse_mix("earn-and-redeem"), seed=1, count=2, fields=fields)
+        return sum(len(e.form) for t in mix.groups[0] for e in t.events)
+
+    assert size("all") > size(None) > size("required")

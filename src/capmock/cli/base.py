@@ -54,6 +54,22 @@ def variations_option(func: F) -> F:
     )(func)
 
 
+def fields_option(default: str | None) -> Callable[[F], F]:
+    """``--fields all|typical|required``: which optional members payloads carry (``None``:
+    a scenario's own ``options: fields``, else typical)."""
+    from capmock.catalog.shape import FIELDS
+
+    where = "" if default else " (default: the scenario's options.fields, else typical)"
+    return click.option(
+        "--fields",
+        type=click.Choice(FIELDS),
+        default=default,
+        show_default=bool(default),
+        help="all: every documented optional member; typical: at Capillary's rates; "
+        f"required: only what is always sent{where}.",
+    )
+
+
 def vendor_option(func: F) -> F:
     """``--vendor capillary|voucherify``: whose webhook shape the events take (one declaration
     shared by every command that renders events)."""

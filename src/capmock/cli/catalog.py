@@ -14,8 +14,14 @@ import click
 from capmock import bundled, catalog
 from capmock.bundled import summary as first_sentence
 from capmock.catalog.context import Options
-from capmock.catalog.shape import FIELDS
-from capmock.cli.base import boundary, emit_json, main, variations_option, vendor_option
+from capmock.cli.base import (
+    boundary,
+    emit_json,
+    fields_option,
+    main,
+    variations_option,
+    vendor_option,
+)
 from capmock.envelope import STYLES, Envelope
 from capmock.errors import InputError
 from capmock.generator import Generator
@@ -64,13 +70,7 @@ def events_cmd(as_json: bool) -> None:
 )
 @click.option("--locale", default="en_IN", show_default=True, help="Faker locale, e.g. id_ID.")
 @click.option("--count", type=click.IntRange(min=1), default=1, help="N payloads as JSON Lines.")
-@click.option(
-    "--fields",
-    type=click.Choice(FIELDS),
-    default="typical",
-    show_default=True,
-    help="all: every documented optional member; required: only what is always sent.",
-)
+@fields_option("typical")
 @variations_option
 @vendor_option
 @boundary
@@ -307,6 +307,7 @@ def budget_hint() -> Iterator[None]:
 @click.option("--state", "show_state", is_flag=True, help="Print the final model state instead.")
 @max_events_option
 @fresh_ids_option
+@fields_option(None)
 @variations_option
 @vendor_option
 @boundary
@@ -317,6 +318,7 @@ def plan_cmd(
     show_state: bool,
     max_events: int,
     fresh_ids: bool,
+    fields: str | None,
     variations: float,
     vendor: str,
 ) -> None:
@@ -333,7 +335,7 @@ def plan_cmd(
     seed = pick_seed(seed, fresh_ids)
     with budget_hint():
         loaded = load(scenario, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
-        player = Player(loaded, variations=variations)
+        player = Player(loaded, variations=variations, fields=fields)
         out = sys.stdout.buffer
         for payload in player.payloads():
             if not show_state:

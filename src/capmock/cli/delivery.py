@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 
 import click
 
-from capmock.cli.base import boundary, emit_json, main, variations_option, vendor_option
+from capmock.cli.base import (
+    boundary,
+    emit_json,
+    fields_option,
+    main,
+    variations_option,
+    vendor_option,
+)
 from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
 from capmock.cli.params import HEADER, delivery_flags, pop_settings
 from capmock.delivery.health import TargetHealth
@@ -253,6 +260,7 @@ def interrupted(stopped: Interrupted, target: str | None, as_json: bool) -> None
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @max_events_option
 @fresh_ids_option
+@fields_option(None)
 @variations_option
 @report_flags
 @delivery_flags
@@ -275,6 +283,7 @@ def run_cmd(
     summary_md: str | None,
     max_events: int,
     fresh_ids: bool,
+    fields: str | None,
     variations: float,
     vendor: str,
     **kwargs: Any,
@@ -310,6 +319,7 @@ def run_cmd(
                     state_headers=state_header,
                     headers_from=headers_from,
                     variations=variations,
+                    fields=fields,
                     vendor=vendor,
                 )
     except Interrupted as stopped:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from capmock.catalog.shape import FIELDS
 from capmock.model.fake import LOCALES
 from capmock.scenario.spec import (
     COMMON,
@@ -259,7 +260,9 @@ def scenario_schema() -> dict[str, Any]:
                 "org": _org(),
                 "envelope": {"enum": ["flat", "wrapped"]},
                 "options": _mapping(
-                    "option", {k: kind_schema("bool") for k in sorted(OPTION_KEYS)}
+                    "option",
+                    {k: kind_schema("bool") if k != "fields" else {"enum": list(FIELDS)}
+                     for k in sorted(OPTION_KEYS)},
                 ),
                 "customers": _customers(),
                 "steps": {"$ref": "#/$defs/steps"},

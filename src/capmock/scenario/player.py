@@ -60,7 +60,9 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 class Player:
-    def __init__(self, scenario: Scenario, *, variations: float = 0.0) -> None:
+    def __init__(
+        self, scenario: Scenario, *, variations: float = 0.0, fields: str | None = None
+    ) -> None:
         self.scenario = scenario
         # Capillary's documented shape variants (another vendor's payloads have none of them)
         self.vary = maybe(variations, scenario.seed) if scenario.vendor == CAPILLARY else None
@@ -70,6 +72,7 @@ class Player:
             enrich=bool(opts.get("enrich", True)),
             tz_millis=bool(opts.get("tz_millis", False)),
             locale=str(org_raw.get("locale", "en_IN")),
+            fields=fields or str(opts.get("fields", "typical")),  # --fields over the scenario's
         )
         spec = org_spec(scenario)
         self.world = make_world(scenario.seed, self.options.locale, spec, scenario.start_ms)

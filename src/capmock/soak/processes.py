@@ -47,6 +47,7 @@ def run_soak(options: SoakOptions, *, on_tick: TickCallback | None = None) -> So
     """
     mix = build_mix(options.mix, seed=options.seed, count=options.templates,
                     envelope=options.envelope, variations=options.variations,
+                    fields=options.fields,
                     vendor=options.vendor)
     with tempfile.TemporaryDirectory(prefix="capmock-soak-") as tmp:
         mix_file = Path(tmp) / "mix.pickle"

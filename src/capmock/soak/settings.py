@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from capmock import units
+from capmock.catalog.shape import FIELDS
 from capmock.delivery.options import DeliveryOptions, Setting, choice, given
 from capmock.envelope import STYLES
 from capmock.errors import UsageError
@@ -92,6 +93,7 @@ class SoakOptions:
     templates: int = 16  # journeys rendered per mix scenario, stamped per customer
     interleave: int = 0  # active customers per process; 0: 4 x connections
     variations: float = 0.0  # rate of documented shape variants (capmock.variations)
+    fields: str | None = None  # all | typical | required; None: each scenario's own
 
     def __post_init__(self) -> None:
         units.within("target", _check_target, self.target)
@@ -106,6 +108,9 @@ class SoakOptions:
             raise UsageError("ramp needs a rate (an unbounded run has nothing to ramp to)")
         if not self.mix:
             raise UsageError("mix: no scenarios")
+        if self.fields is not None and self.fields not in FIELDS:
+            raise UsageError(f"fields: unknown value '{self.fields}'",
+                             hint="one of " + ", ".join(FIELDS))
         if self.envelope is not None and self.envelope not in STYLES:
             raise UsageError(f"envelope: unknown style '{self.envelope}'",
                              hint="use flat or wrapped")
@@ -334,5 +339,8 @@ SOAK_SETTINGS: dict[str, Setting] = {
         Setting("interleave", units.count, "N", "Customers in flight at once per process."),
         Setting("variations", units.probability, "RATE", "Rate (0-1) of Capillary's "
                 "documented shape variants (docs/variations.md)."),
+        Setting("fields", choice(FIELDS, "fields"), "[" + "|".join(FIELDS) + "]",
+                "Optional members: all, typical or required (default: each scenario's "
+                "options.fields, else typical)."),
     )
 }

@@ -197,14 +197,14 @@ class Mix:
 def build_mix(
     entries: tuple[MixEntry, ...], *, seed: int, count: int = 16, envelope: str | None = None,
     vendor: str | None = None,
-    validate: bool = True, variations: float = 0.0,
+    validate: bool = True, variations: float = 0.0, fields: str | None = None,
 ) -> Mix:
     """Play every scenario ``count`` times and compile the plays (a few ms each)."""
     groups, cumulative, total = [], [], 0.0
     for index, entry in enumerate(entries):
         scenario = load(entry.scenario, envelope=envelope, vendor=vendor)
         plays = [compile_journey(p, scenario.name, scenario_locale(scenario))
-                 for p in play(scenario, derive(seed, 0x5CE, index), count, variations)]
+                 for p in play(scenario, derive(seed, 0x5CE, index), count, variations, fields)]
         plays = [t for t in plays if t.events]
         if not plays:
             raise UsageError(f"mix: scenario '{entry.scenario}' emits no events")
@@ -231,7 +231,8 @@ def scenario_locale(scenario: Scenario) -> str:
 
 
 def play(
-    scenario: Scenario, seed: int, count: int, variations: float = 0.0
+    scenario: Scenario, seed: int, count: int, variations: float = 0.0,
+    fields: str | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """``count`` plays of ``scenario``, each crowd shrunk to one customer: one journey each
     (with documented shape variants at the rate ``variations``)."""
@@ -242,7 +243,7 @@ def play(
             crowd["crowd"] = 1
     for i in range(count):
         scenario.seed = derive(seed, i) & 0x7FFFFFFF
-        yield list(Player(scenario, variations=variations).payloads())
+        yield list(Player(scenario, variations=variations, fields=fields).payloads())
 
 
 def compile_journey(payloads: list[dict[str, Any]], scenario: str, locale: str) -> JourneyTemplate:

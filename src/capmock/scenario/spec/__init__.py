@@ -62,7 +62,7 @@ _STEPS: list[StepSpec] = [
 
 STEPS: dict[str, StepSpec] = {s.name: s for s in _STEPS}
 
-OPTION_KEYS = {"enrich", "tz_millis", "trace"}
+OPTION_KEYS = {"enrich", "tz_millis", "trace", "fields"}
 CUSTOMER_KEYS = {"crowd", "first_name", "last_name", "mobile", "email", "tier"}
 
 
