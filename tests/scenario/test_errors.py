@@ -218,3 +218,16 @@ def test_every_declared_parameter_is_in_the_generated_schema() -> None:
     for name, step in spec.STEPS.items():
         args = defs[f"step.{name}"]["properties"][name]["then"]["properties"]
         assert {p.name for p in step.params} <= set(args), name
+
+
+def test_a_misspelt_required_key_is_told_once_as_the_misspelling(tmp_path: Path) -> None:
+    """`poins: 30` is one mistake: the did-you-mean says it, not also "needs 'points'";
+    a key that is simply missing is still told."""
+    code, out = plan(tmp_path, HEAD + "  - redeem_points: {customer: alice, poins: 30}\n"
+                     "  - redeem_points: {customer: alice}\n")
+    assert code == 2
+    assert out.count("needs 'points'") == 1 and "bad.yaml:7:20:" in out
+    assert "unknown parameter 'poins' for 'redeem_points' — did you mean 'points'?" in out
+    code, out = plan(tmp_path, "name: t\ncustomers:\n  alice: {}\nstepz:\n  - enrol: alice\n")
+    assert code == 2 and "needs 'steps'" not in out
+    assert out.strip().endswith("unknown top-level key 'stepz' — did you mean 'steps'?")

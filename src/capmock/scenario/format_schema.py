@@ -5,7 +5,8 @@ The loader validates every scenario against it (``scenario/schemacheck.py``). So
 errors can be told in the scenario's own words, subschemas carry a few annotations that
 validators ignore: ``x-kind`` (a ``spec.KINDS`` name), ``x-what`` and ``x-owner`` (what
 the mapping is, for "unknown … key" and "… needs …" messages), ``x-message-<keyword>``
-(the message when that keyword fails there), ``x-at`` and ``x-hint``.
+(the message when that keyword fails there), ``x-at``, ``x-hint`` and ``x-needs`` (the
+parameter a "needs" message is about).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ def _needs(step: StepSpec, p: Param) -> dict[str, Any]:
     return {
         "x-message-anyOf": f"'{step.name}' needs '{p.name}' ({KINDS[p.kind]})",
         "x-at": step.name,
+        "x-needs": p.name,
         "anyOf": forms,
     }
 

@@ -24,11 +24,22 @@ def _validator() -> Any:
 
 
 def schema_problems(doc: Any, file: str) -> list[ScenarioError]:
-    """Every problem with the shape of ``doc``, in file order."""
+    """Every problem with the shape of ``doc``, in file order. A missing key is not told
+    when an unknown key beside it is a misspelling of it (``poins: 3``: one problem, the
+    did-you-mean, not also "needs 'points'")."""
     problems: dict[tuple[Any, ...], ScenarioError] = {}
+    missing: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # (path, key) -> its problem's key
+    guessed: set[tuple[Any, ...]] = set()  # (path, key) an unknown key was taken for
     for err in _validator().iter_errors(doc):
-        for problem in _Told(err, doc, file).problems():
-            problems.setdefault((problem.line, problem.column, problem.message), problem)
+        told = _Told(err, doc, file)
+        for problem in told.problems():
+            key = (problem.line, problem.column, problem.message)
+            problems.setdefault(key, problem)
+            for where in told.missing:
+                missing[where] = key
+        guessed.update((*told.path, guess) for guess in told.guesses)
+    for where in guessed & missing.keys():
+        problems.pop(missing[where], None)
     return sorted(problems.values(), key=lambda p: (p.file or "", p.line or 0, p.column or 0))
 
 
@@ -94,6 +105,8 @@ class _Told:
         self.schema = scenario_schema_cached()
         self.notes = _annotations(self.schema, list(err.schema_path))
         self.value = _at(doc, self.path)
+        self.missing: list[tuple[Any, ...]] = []  # where a key is missing: (*path, key)
+        self.guesses: list[str] = []  # what unknown keys here were taken for
 
     def located(
         self, message: str, path: list[Any], *, on_key: bool = False, hint: str | None = None,
@@ -120,6 +133,9 @@ class _Told:
         if custom:
             at = notes.get("x-at")
             path = [*self.path, at] if at else self.path
+            needs = self._own("x-needs")  # beside the action, or among its arguments
+            if needs:
+                self.missing = [(*self.path, needs), (*path, needs)]
             return [self.located(custom, path, value=False, hint=self._own("x-hint"))]
         if notes.get("x-kind") == "expect":  # the expectation grammar says what is wrong
             return [self.bad_expectation()]
@@ -182,6 +198,8 @@ class _Told:
         noun, _, owner = what.partition(" for ")
         known = sorted(self.known_keys())
         guess = did_you_mean(key, known)
+        if guess:
+            self.guesses.append(guess)
         hint = f"did you mean '{guess}'?" if guess else f"known: {', '.join(known)}"
         message = f"unknown {noun} {quoted(key)}" + (f" for {owner}" if owner else "")
         return [ScenarioError(**self._key_where(key), message=message, hint=hint)]
@@ -208,6 +226,7 @@ class _Told:
         kind = _kind_of(self.schema, node.get("properties", {}).get(prop))
         owner = self.notes.get("x-owner") or "this mapping"
         what = f" ({spec.KINDS[kind]})" if kind else ""
+        self.missing = [(*self.path, prop)]
         return self.located(f"{owner} needs '{prop}'{what}", self.path, value=False)
 
     def unknown_step(self) -> ScenarioError:
