@@ -181,3 +181,14 @@ def test_soak_templates_take_the_level() -> None:
         return sum(len(e.form) for t in mix.groups[0] for e in t.events)
 
     assert size("all") > size(None) > size("required")
+
+
+def test_another_vendor_journey_is_the_same_at_every_level() -> None:
+    """--fields is about Capillary's optional members: a Voucherify rendering of the same
+    journey does not change with it (nor do the model's draws under it)."""
+    runner = CliRunner()
+    outs = {f: runner.invoke(main, ["plan", "earn-and-redeem", "--vendor", "voucherify",
+                                    "--fields", f]) for f in ("typical", "all", "required")}
+    assert all(r.exit_code == 0 for r in outs.values())
+    assert outs["all"].stdout == outs["typical"].stdout == outs["required"].stdout
+    assert "loyalty_card" in outs["all"].stdout

@@ -72,7 +72,10 @@ class Player:
             enrich=bool(opts.get("enrich", True)),
             tz_millis=bool(opts.get("tz_millis", False)),
             locale=str(org_raw.get("locale", "en_IN")),
-            fields=fields or str(opts.get("fields", "typical")),  # --fields over the scenario's
+            # --fields over the scenario's; Capillary's levels only (as the variants above):
+            # another vendor's journey stays the one it is without them
+            fields=(fields or str(opts.get("fields", "typical")))
+            if scenario.vendor == CAPILLARY else "typical",
         )
         spec = org_spec(scenario)
         self.world = make_world(scenario.seed, self.options.locale, spec, scenario.start_ms)
