@@ -158,4 +158,5 @@ def test_an_array_of_payloads_is_labelled_by_index(write) -> None:
     result = validate(path)
     assert result.exit_code == 1
     assert f"{path}[0]: ok pointsIssued" in result.stdout
-    assert f"{path}[1]: INVALID None: $: expected a JSON object, got number" in result.stdout
+    want = f"{path}[1]: INVALID (no event name): $: expected a JSON object, got number"
+    assert want in result.stdout

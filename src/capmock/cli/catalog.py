@@ -179,7 +179,7 @@ def validate_cmd(files: tuple[str, ...]) -> None:
     for where, doc in payloads:
         problems = _problems(validator, doc)
         name = _name_of(doc)
-        name = shown(name) if name is not None else None
+        name = shown(name) if name is not None else "(no event name)"
         if problems:
             bad += 1
             for path, message in problems:
