@@ -192,3 +192,12 @@ def test_another_vendor_journey_is_the_same_at_every_level() -> None:
     assert all(r.exit_code == 0 for r in outs.values())
     assert outs["all"].stdout == outs["typical"].stdout == outs["required"].stdout
     assert "loyalty_card" in outs["all"].stdout
+
+
+def test_a_library_caller_gets_the_same_check_of_the_level() -> None:
+    from capmock.runner import run_scenario
+
+    with pytest.raises(UsageError, match="unknown fields level 'al'"):
+        played("earn-and-redeem", "al")
+    with pytest.raises(UsageError, match="unknown fields level"):
+        run_scenario("earn-and-redeem", fields="everything")

@@ -9,6 +9,7 @@ from typing import Any
 
 from capmock import catalog
 from capmock.catalog.context import Ctx, Options
+from capmock.catalog.shape import check_fields
 from capmock.envelope import Envelope, event_ids, wrap
 from capmock.errors import CapmockError, ScenarioError
 from capmock.model import schedule
@@ -74,7 +75,7 @@ class Player:
             locale=str(org_raw.get("locale", "en_IN")),
             # --fields over the scenario's; Capillary's levels only (as the variants above):
             # another vendor's journey stays the one it is without them
-            fields=(fields or str(opts.get("fields", "typical")))
+            fields=check_fields(fields or str(opts.get("fields", "typical")))
             if scenario.vendor == CAPILLARY else "typical",
         )
         spec = org_spec(scenario)
