@@ -201,3 +201,11 @@ def test_a_library_caller_gets_the_same_check_of_the_level() -> None:
         played("earn-and-redeem", "al")
     with pytest.raises(UsageError, match="unknown fields level"):
         run_scenario("earn-and-redeem", fields="everything")
+
+
+def test_soak_options_built_directly_check_the_level_too() -> None:
+    from capmock.soak.settings import SoakOptions
+
+    with pytest.raises(UsageError, match="unknown fields level 'al'") as err:
+        SoakOptions(target="http://127.0.0.1:9/hook", fields="al")
+    assert "did you mean 'all'" in str(err.value.hint)

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from capmock import units
-from capmock.catalog.shape import FIELDS
+from capmock.catalog.shape import FIELDS, check_fields
 from capmock.delivery.options import DeliveryOptions, Setting, choice, given
 from capmock.envelope import STYLES
 from capmock.errors import UsageError
@@ -108,9 +108,8 @@ class SoakOptions:
             raise UsageError("ramp needs a rate (an unbounded run has nothing to ramp to)")
         if not self.mix:
             raise UsageError("mix: no scenarios")
-        if self.fields is not None and self.fields not in FIELDS:
-            raise UsageError(f"fields: unknown value '{self.fields}'",
-                             hint="one of " + ", ".join(FIELDS))
+        if self.fields is not None:
+            check_fields(self.fields)
         if self.envelope is not None and self.envelope not in STYLES:
             raise UsageError(f"envelope: unknown style '{self.envelope}'",
                              hint="use flat or wrapped")
