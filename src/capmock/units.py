@@ -196,12 +196,51 @@ def size(value: Any, minimum: int = 0) -> int:
 def header(value: Any) -> tuple[str, str]:
     """``Name: value`` as (name, value). The error shows the name as typed, never a value."""
     if isinstance(value, tuple | list) and len(value) == 2:
-        return str(value[0]), str(value[1])
+        return header_name(str(value[0])), header_value(str(value[1]), str(value[0]))
     text = str(value)
     name, sep, rest = text.partition(":")
     if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
         raise UsageError(f"cannot read header '{_masked(text)}'", hint="use 'Name: value'")
-    return name.strip(), rest.strip()
+    return header_name(name.strip()), header_value(rest.strip(), name.strip())
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def header_name(name: str) -> str:
+    """An HTTP field name (RFC 9110 token): anything else would not reach the server intact."""
+    if not _TOKEN.fullmatch(name):
+        raise UsageError(f"header name '{printable(name)}' is not an HTTP field name",
+                         hint="letters, digits and !#$%&'*+-.^_`|~ only")
+    return name
+
+
+def header_value(value: str, name: str = "header") -> str:
+    """A field value that goes on one line as it is: no line break or other control
+    character (that would cut the request in two), only characters HTTP/1.1 carries."""
+    if any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in value):
+        raise UsageError(f"{name}: the value holds a line break or control character",
+                         hint="a header value is one line of text")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise UsageError(f"{name}: the value holds characters HTTP headers cannot carry",
+                         hint="use ASCII (percent- or base64-encode the rest)") from None
+    return value
+
+
+def token(value: Any) -> str:
+    """A credential sent in a header (bearer token, signing secret): not empty, one line."""
+    text = str(value).strip()
+    if not text:
+        raise UsageError("empty value", hint="give the token, or leave the flag out")
+    return header_value(text, "token")
+
+
+def printable(text: str, limit: int = 40) -> str:
+    """``text`` shortened, its control characters shown escaped (for one-line errors)."""
+    shown = text if len(text) <= limit else text[:limit] + "…"
+    return shown.encode("unicode_escape").decode("ascii")
 
 
 def _masked(text: str) -> str:

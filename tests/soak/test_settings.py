@@ -91,7 +91,7 @@ def test_mix_accepts_paths_and_default_weights() -> None:
         (dict(duration="10s", ramp="20s"), "ramp: 20s is longer than the duration 10s"),
         (dict(rate="max", ramp="5s"), "ramp needs a rate"),
         (dict(mix="crowd-jorney"), "mix: no such scenario file 'crowd-jorney'"),
-        (dict(mix="crowd-journey:x1"), "mix: no such scenario file 'crowd-journey:x1'"),
+        (dict(mix="crowd-journey:x1"), "mix: bad weight in 'crowd-journey:x1'"),
         (dict(connections="0"), "connections: must be at least 1"),
         (dict(duplicates="150%"), "duplicates: '150%' is not between 0 and 1"),
         (dict(max_p99="soon"), "max_p99: cannot read duration"),

@@ -55,7 +55,8 @@ def events_cmd(as_json: bool) -> None:
 @click.argument("event")
 @click.option("--style", type=click.Choice(STYLES), default="flat", show_default=True)
 @click.option("--seed", type=int, help="Same seed, byte-identical output.")
-@click.option("--org", "org_id", type=int, help="Org id (default: made up from the seed).")
+@click.option("--org", "org_id", type=click.IntRange(min=1, max=2**63 - 1),
+              help="Org id (default: made up from the seed).")
 @click.option(
     "--enrich/--no-enrich",
     default=True,

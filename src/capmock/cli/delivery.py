@@ -20,7 +20,7 @@ from capmock.cli.base import (
     vendor_option,
 )
 from capmock.cli.catalog import budget_hint, fresh_ids_option, max_events_option, pick_seed
-from capmock.cli.params import HEADER, delivery_flags, pop_settings
+from capmock.cli.params import HEADER, delivery_flags, output_file, pop_settings
 from capmock.delivery.health import TargetHealth
 from capmock.delivery.secrets import redact_url
 from capmock.delivery.types import Attempt, EventOutcome, Interrupted, Summary
@@ -29,9 +29,12 @@ from capmock.envelope import STYLES
 F = TypeVar("F", bound=Callable[..., Any])
 
 REPORT_FLAGS = (
-    click.option("--junit", help="Write JUnit XML: one testcase per check or expectation."),
-    click.option("--report-json", help="Write the cases as JSON."),
-    click.option("--summary-md", help="Append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)."),
+    click.option("--junit", type=output_file("the JUnit report"),
+                 help="Write JUnit XML: one testcase per check or expectation."),
+    click.option("--report-json", type=output_file("the JSON report"),
+                 help="Write the cases as JSON."),
+    click.option("--summary-md", type=output_file("the summary"),
+                 help="Append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)."),
 )
 STATE_FLAGS = (
     click.option(

@@ -17,6 +17,7 @@ import click
 from capmock import units
 from capmock.delivery.options import SETTINGS, Setting
 from capmock.errors import CapmockError
+from capmock.outputs import prepare_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +51,11 @@ SIZE = UnitParam("size", units.size, "SIZE")
 HEADER = UnitParam("header", units.header, "'NAME: VALUE'")
 COUNT = UnitParam("count", units.count, "N")
 WHOLE = UnitParam("count", units.whole, "N")
+
+
+def output_file(what: str) -> UnitParam:
+    """A file the command will write: checked when the flag is read, before any work."""
+    return UnitParam("file", lambda value: str(prepare_output(value, what)), "FILE")
 
 
 def option_for(setting: Setting, help: str | None = None) -> Callable[[F], F]:

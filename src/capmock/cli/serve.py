@@ -100,6 +100,9 @@ def serve_cmd(
         server, app = make_server(config)
     except OSError as err:
         raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
+    except ValueError:  # waitress: a host it cannot resolve
+        raise UsageError(f"cannot listen on {host}:{port}: no such host or address",
+                         hint="use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0") from None
     hub = app.extensions["capmock"]
     base = hub.base_url
     warning = exposure_warning(host, allow_target, ui_password)

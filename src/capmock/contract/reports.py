@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from capmock.contract.results import Case, Report
-from capmock.errors import UsageError
+from capmock.outputs import cannot_write
 
 _ROWS = 200  # Markdown: cases listed at most (failures first)
 
@@ -109,7 +109,7 @@ def write_reports(
             with _parent(summary_md).open("a", encoding="utf-8") as f:
                 f.write(markdown(reports))
     except OSError as err:
-        raise UsageError(f"cannot write report: {err.filename}: {err.strerror}") from err
+        raise cannot_write(err.filename or "report", err, "the report") from None
 
 
 def _parent(path: str | Path) -> Path:

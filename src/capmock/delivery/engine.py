@@ -26,6 +26,7 @@ from capmock.delivery.secrets import redact_url
 from capmock.delivery.sender import Clock, Sender, Sleep, check_target
 from capmock.delivery.types import Attempt, EventOutcome, Interrupted, Planned, Summary
 from capmock.errors import UsageError
+from capmock.outputs import prepare_output
 
 Progress = Callable[[EventOutcome], None]
 AttemptHook = Callable[[Attempt], None]
@@ -42,7 +43,7 @@ def open_journal(journal: JournalArg, *, fresh: bool) -> JournalWriter | None:
     """``None``: a new file under ``.capmock/runs/``; ``False``: no journal; else that path."""
     if journal is False:
         return None
-    path = default_journal_path() if journal is None else Path(journal)
+    path = prepare_output(default_journal_path() if journal is None else journal, "the journal")
     if fresh and path.exists() and path.stat().st_size:
         raise UsageError(f"journal {path} already exists", hint="resume it or choose another path")
     return JournalWriter(path)

@@ -29,6 +29,7 @@ from typing import IO, Any
 from capmock.delivery.types import Attempt, FaultNote, Final, Planned
 from capmock.errors import InputError
 from capmock.jsonio import dumps
+from capmock.outputs import cannot_write
 
 RUNS_DIR = Path(".capmock") / "runs"
 VERSION = 1
@@ -50,10 +51,13 @@ class JournalWriter:
 
     def __init__(self, path: Path | str, *, fsync: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._drop_torn_tail()
-        # unbuffered: each record is one write() straight to the OS, nothing held in Python
-        self._file: IO[bytes] = open(self.path, "ab", buffering=0)  # noqa: SIM115 - close()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._drop_torn_tail()
+            # unbuffered: each record is one write() straight to the OS, nothing held back
+            self._file: IO[bytes] = open(self.path, "ab", buffering=0)  # noqa: SIM115
+        except OSError as err:
+            raise cannot_write(self.path, err, "the journal") from None
         self._lock = threading.Lock()
         self._fsync = fsync
 

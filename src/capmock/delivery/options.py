@@ -29,8 +29,8 @@ SIGNING = ("standard-webhooks",)
 MASK = "***"
 
 
-def _text(value: Any) -> str:
-    return str(value)
+def _user_agent(value: Any) -> str:
+    return units.header_value(str(value), "user agent")
 
 
 def choice(choices: tuple[str, ...], what: str = "value") -> Callable[[Any], str]:
@@ -73,14 +73,14 @@ SETTINGS: dict[str, Setting] = {
                 "Parallel in-flight deliveries (default 1: in order)."),
         Setting("timeout", units.positive_duration, "DURATION",
                 "Per attempt, e.g. 30s (default)."),
-        Setting("user_agent", _text, "TEXT", "Default: Java/1.8.0_272, like Capillary."),
+        Setting("user_agent", _user_agent, "TEXT", "Default: Java/1.8.0_272, like Capillary."),
         Setting("header", units.header, "'NAME: VALUE'",
                 "Sent with every event (repeatable).", multiple=True),
         Setting("basic_auth", units.user_password, "USER:PASSWORD", "Basic authentication."),
-        Setting("bearer", _text, "TOKEN", "Bearer token."),
+        Setting("bearer", units.token, "TOKEN", "Bearer token."),
         Setting("sign", choice(SIGNING, "signing scheme"), "SCHEME",
                 "Sign deliveries: standard-webhooks."),
-        Setting("secret", _text, "whsec_…", "Signing secret."),
+        Setting("secret", units.token, "whsec_…", "Signing secret."),
         Setting("retry", choice(POLICIES, "retry policy"), "POLICY",
                 "capillary (default), none, standard-webhooks or custom."),
         Setting("max_attempts", units.count, "N", "Custom policy: attempts in all."),

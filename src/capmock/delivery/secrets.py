@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from capmock.errors import InputError
+from capmock.errors import InputError, UsageError
+from capmock.units import header_value
 
 MASK = "***"
 HEADER_ENV_PREFIX = "CAPMOCK_HEADER_"
@@ -70,11 +71,18 @@ def env_header_name(var: str) -> str:
 def headers_from_env(environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """Headers given as ``CAPMOCK_HEADER_<NAME>=value`` variables, sorted by name."""
     env = os.environ if environ is None else environ
-    return sorted(
-        (env_header_name(var), value)
+    found = sorted(
+        (env_header_name(var), var, value)
         for var, value in env.items()
         if var.startswith(HEADER_ENV_PREFIX) and env_header_name(var)
     )
+    out = []
+    for name, var, value in found:
+        try:
+            out.append((name, header_value(value, name)))
+        except UsageError as err:
+            raise UsageError(f"${var}: {err.message}", hint=err.hint) from None
+    return out
 
 
 def headers_from_file(path: str | Path) -> list[tuple[str, str]]:
@@ -101,7 +109,10 @@ def headers_from_file(path: str | Path) -> list[tuple[str, str]]:
                 line=number,
                 hint="write one 'Name: value' per line",
             )
-        out.append((name.strip(), value.strip()))
+        try:
+            out.append((name.strip(), header_value(value.strip(), name.strip())))
+        except UsageError as err:  # the value itself is never repeated
+            raise InputError(err.message, file=str(path), line=number, hint=err.hint) from None
     return out
 
 

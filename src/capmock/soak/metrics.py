@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from capmock.outputs import cannot_write
 from capmock.soak.report import Snapshot, Window, options_line
 
 if TYPE_CHECKING:
@@ -30,8 +31,11 @@ if TYPE_CHECKING:
 
 class MetricsFile:
     def __init__(self, path: Path, options: SoakOptions) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115 - close()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115 - close()
+        except OSError as err:
+            raise cannot_write(path, err, "the metrics") from None
         self.every = options.metrics_interval
         self.window = Window()
         self.window_start = 0.0
@@ -90,6 +94,13 @@ COLOURS = {"target": "#888", "rate": "#1f77b4", "p50": "#2ca02c", "p99": "#d6272
 
 
 def write_plot(path: Path, summary: SoakSummary) -> None:
+    try:
+        _write_plot(path, summary)
+    except OSError as err:
+        raise cannot_write(path, err, "the plot") from None
+
+
+def _write_plot(path: Path, summary: SoakSummary) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     series = summary.series
     rate = _chart("events/s", series, ("target", "rate"))

@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from capmock.delivery.journal import default_journal_path
 from capmock.errors import DeliveryError
+from capmock.outputs import prepare_output
 from capmock.soak.metrics import MetricsFile, write_plot
 from capmock.soak.report import Snapshot, SoakSummary, Window, breaches
 from capmock.soak.schedule import Schedule
@@ -45,6 +46,7 @@ def run_soak(options: SoakOptions, *, on_tick: TickCallback | None = None) -> So
     DeliveryError when a worker process fails (exit 1); a broken threshold is not an
     exception: see ``summary.breaches`` and ``summary.exit_code``.
     """
+    check_outputs(options)
     mix = build_mix(options.mix, seed=options.seed, count=options.templates,
                     envelope=options.envelope, variations=options.variations,
                     fields=options.fields,
@@ -54,6 +56,26 @@ def run_soak(options: SoakOptions, *, on_tick: TickCallback | None = None) -> So
         mix_file.write_bytes(pickle.dumps(mix, protocol=pickle.HIGHEST_PROTOCOL))
         run = SoakRun(options, str(mix_file), on_tick)
         return run.run()
+
+
+def journal_paths(o: SoakOptions) -> list[Path | None]:
+    """Each worker's journal (``None`` each when journaling is off)."""
+    n = o.effective_processes
+    if o.journal_mode == "off":
+        return [None] * n
+    base = o.journal or default_journal_path().with_name(
+        default_journal_path().stem + "-soak.jsonl")
+    if n == 1:
+        return [base]
+    return [base.with_name(f"{base.stem}.w{w}{base.suffix}") for w in range(n)]
+
+
+def check_outputs(o: SoakOptions) -> None:
+    """Every file the soak will write can be written: said now, not after the run."""
+    files = [(p, "the journal") for p in journal_paths(o) if p is not None]
+    files += [(p, what) for p, what in ((o.metrics, "the metrics"), (o.plot, "the plot")) if p]
+    for path, what in files:
+        prepare_output(path, what)
 
 
 class WorkerProcess:
@@ -119,20 +141,10 @@ class SoakRun:
         self.last_span = 0.0
         self.last_due = 0
         self.interrupted = False
-        self.journals = self._journal_paths()
+        self.journals = journal_paths(options)
         self.metrics = MetricsFile(options.metrics, options) if options.metrics else None
 
     # ---- set-up --------------------------------------------------------------------
-    def _journal_paths(self) -> list[Path | None]:
-        o, n = self.options, self.options.effective_processes
-        if o.journal_mode == "off":
-            return [None] * n
-        base = o.journal or default_journal_path().with_name(
-            default_journal_path().stem + "-soak.jsonl")
-        if n == 1:
-            return [base]
-        return [base.with_name(f"{base.stem}.w{w}{base.suffix}") for w in range(n)]
-
     def _config(self, w: int) -> WorkerConfig:
         o, n = self.options, self.options.effective_processes
         customers = o.customers // n + (1 if w < o.customers % n else 0)

@@ -218,7 +218,7 @@ def parse_mix(text: Any) -> tuple[MixEntry, ...]:
             raise UsageError(f"empty entry in '{text}'", hint="use a.yaml:3,b.yaml:1")
         name, weight = raw, 1.0
         head, sep, tail = raw.rpartition(":")
-        if sep and head and re.fullmatch(r"\s*[\d.]+\s*", tail):
+        if sep and head and _is_weight(tail):
             name, weight = head.strip(), _weight(tail, raw)
         try:
             resolve_path(name)
@@ -232,13 +232,21 @@ def parse_mix(text: Any) -> tuple[MixEntry, ...]:
     return tuple(entries)
 
 
+def _is_weight(tail: str) -> bool:
+    """Whether the text after an entry's last ``:`` is meant as its weight (``3``, ``0.5``,
+    and mistakes like ``-1`` or ``x``), not part of a path (``C:/…``, ``a:b.yaml``)."""
+    text = tail.strip()
+    return bool(text) and not re.search(r"[/\\]|\.ya?ml$", text) and len(text) <= 20
+
+
 def _weight(text: str, entry: str) -> float:
+    hint = "a weight is a number of 0 or more, e.g. crowd-journey:3"
     try:
         value = float(text)
     except ValueError:
-        raise UsageError(f"bad weight in '{entry}'") from None
-    if value < 0:
-        raise UsageError(f"negative weight in '{entry}'")
+        raise UsageError(f"bad weight in '{entry}'", hint=hint) from None
+    if value < 0 or not math.isfinite(value):
+        raise UsageError(f"bad weight in '{entry}'", hint=hint)
     return value
 
 
