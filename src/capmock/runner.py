@@ -119,10 +119,10 @@ def run_scenario(
     read the consumer's state from ``state`` (a URL template) or the scenario's
     ``consumer.state``."""
     scenario = load(name, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
-    rehearse(scenario)  # a scenario error surfaces before the first POST, not after
+    player = Player(scenario, variations=variations, fields=fields)  # checks its options
     options, scenario_target = options_for(scenario, dict(flags or {}), headers_from)
+    rehearse(scenario)  # a scenario error surfaces before the first POST, not after
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
-    player = Player(scenario, variations=variations, fields=fields)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
     if variations:
         meta["variations"] = variations  # resume regenerates the same variants

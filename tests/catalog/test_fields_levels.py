@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from capmock import catalog, generate
 from capmock.cli import main
-from capmock.errors import UsageError
+from capmock.errors import ScenarioError, UsageError
 from capmock.schemas import default_validator
 
 SAMPLES = Path(__file__).resolve().parents[1] / "seed_samples"
@@ -201,6 +201,21 @@ def test_a_library_caller_gets_the_same_check_of_the_level() -> None:
         played("earn-and-redeem", "al")
     with pytest.raises(UsageError, match="unknown fields level"):
         run_scenario("earn-and-redeem", fields="everything")
+
+
+def test_run_scenario_checks_its_options_before_it_rehearses(tmp_path: Path) -> None:
+    """A bad level is told at once, not after a rehearsal of the whole scenario (which
+    here would fail on its own, later, with another error)."""
+    from capmock.runner import run_scenario
+
+    broke = tmp_path / "overdraw.yaml"
+    broke.write_text(
+        "name: overdraw\ninclude: common/org.yaml\ncustomers: {alice: {}}\n"
+        "steps:\n  - enrol: alice\n  - redeem_points: {customer: alice, points: 999999}\n")
+    with pytest.raises(UsageError, match="unknown fields level 'everything'"):
+        run_scenario(str(broke), fields="everything", journal=False)
+    with pytest.raises(ScenarioError):  # what the rehearsal says once the options are right
+        run_scenario(str(broke), journal=False)
 
 
 def test_soak_options_built_directly_check_the_level_too() -> None:
