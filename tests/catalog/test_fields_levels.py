@@ -143,6 +143,18 @@ def test_a_scenario_chooses_its_level_and_the_flag_overrides_it(tmp_path: Path) 
     assert members(played(own, "required")) < members(played(own, "typical"))
 
 
+def test_all_carries_the_in_millis_companions_in_scenarios_as_in_generate() -> None:
+    """"Every documented optional member" includes the …InMillis companions (timezone
+    standardisation): a played scenario at ``all`` has them as ``generate`` has."""
+    def millis(payload: dict[str, Any]) -> set[str]:
+        return {p.rsplit(".", 1)[-1] for p in paths(payload) if p.endswith("InMillis")}
+
+    issued = [p for p in played("earn-and-redeem", "all") if p["eventName"] == "pointsIssued"]
+    expected = millis(generate("pointsIssued", fields="all", seed=1))
+    assert expected and all(millis(p) == expected for p in issued)
+    assert not any(millis(p) for p in played("earn-and-redeem", "typical"))
+
+
 def test_an_unknown_level_in_a_scenario_names_the_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", scenario_file(tmp_path, "everything")])
     assert result.exit_code == 2

@@ -74,6 +74,18 @@ def test_fire_an_event_see_it_redeliver_it(page: Page, live: ServerThread,
     page.screenshot(path=str(tmp_path / "sinks.png"), full_page=True)
 
 
+def test_the_fields_level_changes_the_generated_payload(page: Page) -> None:
+    payload = page.locator("#payload")
+    page.locator("#event-name").select_option("pointsIssued")
+    expect(payload).to_have_value(re.compile('"eventName": "pointsIssued"'))
+    page.locator("#event-fields").select_option("all")  # every member: …InMillis too
+    expect(payload).to_have_value(re.compile("InMillis"))
+    expect(page.locator("#validation")).to_contain_text("valid")
+    page.locator("#event-fields").select_option("required")
+    expect(payload).not_to_have_value(re.compile("InMillis"))
+    expect(payload).to_have_value(re.compile('"eventName": "pointsIssued"'))
+
+
 def test_invalid_json_and_schema_problems_show_live(page: Page) -> None:
     expect(page.locator("#validation")).to_contain_text("valid")
     editor = page.locator("#payload")

@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from capmock.cli.base import boundary, main, variations_option
+from capmock.cli.base import boundary, fields_option, main, variations_option
 from capmock.errors import UsageError
 
 
@@ -59,6 +59,7 @@ from capmock.errors import UsageError
     "--threads", type=click.IntRange(4, 256), default=16, show_default=True, help="Request threads."
 )
 @variations_option
+@fields_option(None)
 @boundary
 def serve_cmd(
     port: int,
@@ -72,6 +73,7 @@ def serve_cmd(
     sink_memory: int,
     threads: int,
     variations: float,
+    fields: str | None,
 ) -> None:
     """Everything Capillary would be for a consumer, locally: open the page it prints."""
     from capmock.delivery.sender import check_target
@@ -95,6 +97,7 @@ def serve_cmd(
         max_sink_bytes=sink_memory * 1024 * 1024,
         threads=threads,
         variations=variations,
+        fields=fields,
     )
     try:
         server, app = make_server(config)

@@ -69,14 +69,16 @@ class Player:
         self.vary = maybe(variations, scenario.seed) if scenario.vendor == CAPILLARY else None
         org_raw = scenario.doc.get("org") or {}
         opts = scenario.options
+        # --fields over the scenario's; Capillary's levels only (as the variants above):
+        # another vendor's journey stays the one it is without them
+        level = (check_fields(fields or str(opts.get("fields", "typical")))
+                 if scenario.vendor == CAPILLARY else "typical")
         self.options = Options(
             enrich=bool(opts.get("enrich", True)),
-            tz_millis=bool(opts.get("tz_millis", False)),
+            # every documented member: the …InMillis companions too (as capmock generate)
+            tz_millis=bool(opts.get("tz_millis", False)) or level == "all",
             locale=str(org_raw.get("locale", "en_IN")),
-            # --fields over the scenario's; Capillary's levels only (as the variants above):
-            # another vendor's journey stays the one it is without them
-            fields=check_fields(fields or str(opts.get("fields", "typical")))
-            if scenario.vendor == CAPILLARY else "typical",
+            fields=level,
         )
         spec = org_spec(scenario)
         self.world = make_world(scenario.seed, self.options.locale, spec, scenario.start_ms)

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from capmock import catalog
+from capmock.catalog.shape import FIELDS
 from capmock.envelope import STYLES
 from capmock.errors import UsageError
 from capmock.schemas import validate
@@ -71,6 +72,14 @@ def variations_of(body: dict[str, Any]) -> float | None:
     return None if rate is None else float(rate)
 
 
+def fields_of(body: dict[str, Any]) -> str | None:
+    """The ``fields`` level of a request (None: the server's ``--fields``)."""
+    level = field(body, "fields", str)
+    if level is not None and level not in FIELDS:
+        raise UsageError(f"fields: one of {', '.join(FIELDS)}")
+    return level
+
+
 def style_of(body: dict[str, Any], name: str = "style", default: str | None = "flat") -> Any:
     style = field(body, name, str, default)
     if style is not None and style not in STYLES:
@@ -111,7 +120,8 @@ def generate() -> Response:
     if not name:
         raise UsageError("event: the catalog name of an event, e.g. transactionAdded")
     catalog.get(name)
-    payload = hub().worlds.generate(name, style_of(body), seed_of(body), variations_of(body))
+    payload = hub().worlds.generate(name, style_of(body), seed_of(body), variations_of(body),
+                                    fields_of(body))
     return jsonify({"payload": payload, "problems": problems_of(payload)})
 
 
@@ -160,7 +170,8 @@ def deliver_event() -> tuple[Response, int]:
         if not name:
             raise UsageError("send a payload, or the name of an event to generate")
         catalog.get(name)
-        payload = hub().worlds.generate(name, style_of(body), seed_of(body), variations_of(body))
+        payload = hub().worlds.generate(name, style_of(body), seed_of(body),
+                                        variations_of(body), fields_of(body))
     flags = flags_from_json(body.get("options"))
     run = hub().fire_event(payload, field(body, "target", str), flags)
     return jsonify({"run": run.to_dict(), "problems": problems_of(payload)}), 202
@@ -177,7 +188,8 @@ def run_scenario() -> tuple[Response, int]:
     if vendor is not None and vendor not in VENDORS:
         raise UsageError(f"vendor: one of {', '.join(VENDORS)}")
     run = hub().fire_scenario(name, field(body, "target", str), flags, seed_of(body),
-                              style_of(body, "envelope", None), variations_of(body), vendor)
+                              style_of(body, "envelope", None), variations_of(body), vendor,
+                              fields_of(body))
     return accepted(run)
 
 

@@ -56,6 +56,8 @@ class ServeConfig:
     token_ttl: int = 1800
     threads: int = 16
     variations: float = 0.0  # default rate of documented shape variants (page and API)
+    fields: str | None = None  # optional members: all|typical|required (None: typical, or
+    # a scenario's own options: fields)
 
 
 def self_host(host: str) -> str:
@@ -131,7 +133,7 @@ class Hub:
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
         self.port = config.port
-        self.worlds = WorldRegistry(config.seed, config.variations)
+        self.worlds = WorldRegistry(config.seed, config.variations, config.fields or "typical")
         budget = Budget(config.max_events, config.check_seconds, config.check_memory_mb)
         self.scenarios = Scenarios(config.max_upload_bytes, budget, config.max_checks)
         self.sinks = SinkRegistry(config.max_sink_latency, config.max_sink_bytes)
@@ -184,7 +186,7 @@ class Hub:
     def fire_scenario(self, name: str, target: str | None, flags: dict[str, Any],
                       seed: int | None = None, envelope: str | None = None,
                       variations: float | None = None,
-                      vendor: str | None = None) -> RunInfo:
+                      vendor: str | None = None, fields: str | None = None) -> RunInfo:
         entry = self.entry(name)
         scenario = self.scenarios.load(entry, seed, envelope, self.config.max_events)
         self.scenarios.ensure_checked(entry, seed, envelope)
@@ -192,7 +194,7 @@ class Hub:
         options, scenario_target = options_for(scenario, flags)
         url = self.choose_target(target or scenario_target)
         rate = self.config.variations if variations is None else variations
-        player = Player(scenario, variations=rate)
+        player = Player(scenario, variations=rate, fields=fields or self.config.fields)
         src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
         events = locked_events(src, player)  # the player stops past the budget too
         return self.log.start("scenario", entry.name, url, options, events)
@@ -200,7 +202,8 @@ class Hub:
     def _preload(self, entry: Entry) -> None:
         """Play the start-up scenario into the model (nothing is sent)."""
         try:
-            player = Player(load(entry.path), variations=self.config.variations)
+            player = Player(load(entry.path), variations=self.config.variations,
+                            fields=self.config.fields)
             src = self.worlds.add_player(f"scenario:{entry.name}", entry.name, player)
             for _ in locked_events(src, player):
                 pass

@@ -4,6 +4,7 @@ the app with schemathesis)."""
 from __future__ import annotations
 
 from capmock import __version__
+from capmock.catalog.shape import FIELDS
 from capmock.server import openapi_capillary as cap
 from capmock.server.openapi_parts import (
     API_ERRORS,
@@ -27,6 +28,13 @@ from capmock.vendor import VENDORS
 
 STYLE = {"type": "string", "enum": ["flat", "wrapped"]}
 SEED = {"type": "integer", "minimum": 0, "maximum": 4294967295}
+VARIATIONS = {"type": "number", "minimum": 0, "maximum": 1,
+              "description": "Rate of Capillary's documented shape variants (default: "
+                             "the server's --variations)"}
+FIELDS_LEVEL = {"type": "string", "enum": list(FIELDS),
+                "description": "Optional members: every documented one, Capillary's usual "
+                               "rates, or only what every sample has (default: the "
+                               "server's --fields, else a scenario's own, else typical)"}
 PAGE = [query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page size"),
         query("offset", {"type": "integer", "minimum": 0}, "Start index")]
 RUN_ACCEPTED = response("Started in the background", obj(("run",), run=ref("Run")))
@@ -51,10 +59,10 @@ SINK_NAME = path_param("name", {"type": "string",
                                 "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"}, "Sink name")
 DELIVER_BODY = obj(
     (), False, payload=OBJ, event=STR, style=STYLE, seed=SEED, target=STR,
-    options=ref("DeliveryOptions"))
+    variations=VARIATIONS, fields=FIELDS_LEVEL, options=ref("DeliveryOptions"))
 RUN_BODY = obj(("scenario",), False, scenario=STR, target=STR, seed=SEED,
                envelope=STYLE, vendor={"type": "string", "enum": list(VENDORS)},
-               options=ref("DeliveryOptions"))
+               variations=VARIATIONS, fields=FIELDS_LEVEL, options=ref("DeliveryOptions"))
 UPLOAD = {"required": True, "content": {
     "application/json": {"schema": obj(("content",), filename=STR, content=STR)},
     "application/x-yaml": {"schema": STR},
@@ -79,7 +87,8 @@ PATHS: dict[str, Schema] = {
         "A realistic payload of an event (and its validation problems: none)",
         {"200": response("OK", obj(("payload", "problems"), payload=OBJ,
                                    problems=arr(ref("Problem"))))},
-        body=json_body(obj(("event",), False, event=STR, style=STYLE, seed=SEED)))},
+        body=json_body(obj(("event",), False, event=STR, style=STYLE, seed=SEED,
+                           variations=VARIATIONS, fields=FIELDS_LEVEL)))},
     "/api/validate": {"post": op(
         "Validate a payload against its event's schema (either envelope)",
         {"200": response("OK", obj(("valid", "problems"), valid=BOOL,

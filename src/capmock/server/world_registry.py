@@ -122,34 +122,40 @@ class Found:
 class WorldRegistry:
     """Sources by key (a scenario's name, or ``generator``), newest last."""
 
-    def __init__(self, seed: int | None = None, variations: float = 0.0) -> None:
+    def __init__(self, seed: int | None = None, variations: float = 0.0,
+                 fields: str = "typical") -> None:
         self._lock = threading.Lock()
         self._sources: dict[str, Source] = {}
         self._seed = seed
         self.variations = variations
+        self.fields = fields
         self.generator_source()
 
     def generator_source(self) -> Source:
         with self._lock:
             src = self._sources.get(GENERATOR_KEY)
             if src is None:
-                src = Source(GENERATOR_KEY, "single events (no ledger)",
-                             generator=Generator(self._seed, variations=self.variations))
+                gen = Generator(self._seed, options=Options(fields=self.fields),
+                                variations=self.variations)
+                src = Source(GENERATOR_KEY, "single events (no ledger)", generator=gen)
                 self._sources[GENERATOR_KEY] = src
             return src
 
     def generate(self, event: str, style: str, seed: int | None = None,
-                 variations: float | None = None) -> dict[str, Any]:
+                 variations: float | None = None, fields: str | None = None) -> dict[str, Any]:
         """One payload: from the persistent generator, or a fresh seeded one (kept too);
-        ``variations`` other than the server's makes a fresh one too."""
-        if variations is not None and variations != self.variations:
-            return Generator(seed, envelope=Envelope(style), variations=variations).one(event)
+        ``variations`` or ``fields`` other than the server's make a fresh one too."""
+        level = fields or self.fields
+        if (variations is not None and variations != self.variations) or level != self.fields:
+            rate = self.variations if variations is None else variations
+            return Generator(seed, options=Options(fields=level), envelope=Envelope(style),
+                             variations=rate).one(event)
         if seed is None:
             src = self.generator_source()
             with src.lock:
                 assert src.generator is not None
                 return src.generator.one(event, style=style)
-        gen = Generator(seed, options=Options(), envelope=Envelope(style),
+        gen = Generator(seed, options=Options(fields=self.fields), envelope=Envelope(style),
                         variations=self.variations)
         src = Source(f"generator-seed-{seed}", f"single events (seed {seed})", generator=gen)
         with src.lock:

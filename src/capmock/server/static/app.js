@@ -110,6 +110,7 @@
       const body = { event: $("#event-name").value, style: $("#event-style").value };
       const variations = $("#event-variations").value.trim();
       if (variations) body.variations = Number(variations);
+      if ($("#event-fields").value) body.fields = $("#event-fields").value;
       const res = await api("POST", "/api/generate", body);
       $("#payload").value = JSON.stringify(res.payload, null, 2);
       showProblems(res.problems);
@@ -216,6 +217,7 @@
         if (seed) body.seed = Number(seed);
         const variations = $("#scenario-variations").value.trim();
         if (variations) body.variations = Number(variations);
+        if ($("#scenario-fields").value) body.fields = $("#scenario-fields").value;
         if ($("#scenario-envelope").value) body.envelope = $("#scenario-envelope").value;
         if ($("#scenario-vendor").value !== "capillary") body.vendor = $("#scenario-vendor").value;
         res = await api("POST", "/api/runs", body);
@@ -492,6 +494,7 @@
     for (const b of $$(".mode")) b.addEventListener("click", () => setMode(b.dataset.mode));
     $("#event-name").addEventListener("change", () => { describeEvent(); generate(); });
     $("#event-style").addEventListener("change", generate);
+    $("#event-fields").addEventListener("change", generate);
     $("#generate").addEventListener("click", generate);
     $("#payload").addEventListener("input", validateNow);
     $("#scenario-name").addEventListener("change", describeScenario);
