@@ -231,3 +231,18 @@ def test_a_misspelt_required_key_is_told_once_as_the_misspelling(tmp_path: Path)
     code, out = plan(tmp_path, "name: t\ncustomers:\n  alice: {}\nstepz:\n  - enrol: alice\n")
     assert code == 2 and "needs 'steps'" not in out
     assert out.strip().endswith("unknown top-level key 'stepz' — did you mean 'steps'?")
+
+
+def test_steps_inside_a_nesting_action_is_told_where_they_go(tmp_path: Path) -> None:
+    """`repeat: {times: 3, steps: […]}` is a natural guess: the hint says `steps:` goes
+    beside the action, not "did you mean 'times'"; and without `times` that is still
+    told as missing (the misplaced key is not taken for a misspelling of it)."""
+    nested = "[{transact: {customer: alice, amount: 10}}]"
+    code, out = plan(tmp_path, HEAD + f"  - repeat: {{times: 3, steps: {nested}}}\n")
+    assert code == 2 and "did you mean" not in out
+    assert ("unknown parameter 'steps' for 'repeat' — 'steps' goes beside 'repeat', not "
+            "inside it") in out
+    code, out = plan(tmp_path, HEAD + f"  - repeat: {{steps: {nested}}}\n")
+    assert code == 2 and "'repeat' needs 'times'" in out and "goes beside 'repeat'" in out
+    code, out = plan(tmp_path, HEAD + f"  - repeat: 3\n    steps: {nested}\n")
+    assert code == 0, out

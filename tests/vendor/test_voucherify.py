@@ -328,6 +328,20 @@ def test_generate_count_gives_distinct_payloads_and_bad_types_a_hint() -> None:
     assert "did you mean 'POINTS_ACCRUAL'?" in bad.output
 
 
+@pytest.mark.parametrize("event, hint", [
+    ("pointsIssued", "Capillary's pointsIssued is Voucherify's POINTS_ACCRUAL"),
+    ("pointsExpired", "Capillary's pointsExpired is Voucherify's POINTS_EXPIRATION"),
+    ("tierUpgraded", "Capillary's tierUpgraded has no Voucherify counterpart: POINTS_ACCRUAL,"),
+])
+def test_a_capillary_event_name_is_answered_with_its_voucherify_type(event: str,
+                                                                     hint: str) -> None:
+    """Someone who knows Capillary's names types one: the hint maps it (a did-you-mean on
+    the spelling offered POINTS_REFUND for pointsIssued)."""
+    bad = CliRunner().invoke(main, ["generate", event, "--vendor", "voucherify"])
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().endswith(hint) or hint in bad.stderr, bad.stderr
+
+
 def test_validate_reads_voucherify_webhooks_by_their_schema(tmp_path: Path) -> None:
     good, broken = played("earn-and-redeem")[:2]
     broken["data"]["transaction"]["type"] = "POINTS_GIFT"

@@ -121,15 +121,19 @@ def vendor_samples(event: str, seed: int | None, count: int) -> list[dict[str, A
     from capmock.scenario.yamlload import load_text
     from capmock.vendor.voucherify import EVENT_TYPE, TRANSACTION_TYPES
     from capmock.vendor.voucherify.envelope import transaction_type
+    from capmock.vendor.voucherify.render import TYPES
     from capmock.vendor.voucherify.sample import SAMPLE_JOURNEY
 
     kind = "POINTS_ACCRUAL" if event == EVENT_TYPE else event
     if kind not in TRANSACTION_TYPES:
-        guess = did_you_mean(kind, [*TRANSACTION_TYPES, EVENT_TYPE])
-        raise UsageError(
-            f"unknown Voucherify transaction type '{event}'",
-            hint=f"did you mean '{guess}'?" if guess else f"one of {', '.join(TRANSACTION_TYPES)}",
-        )
+        counterpart = TYPES.get(event)  # a Capillary event name: say what it becomes
+        guess = counterpart or did_you_mean(kind, [*TRANSACTION_TYPES, EVENT_TYPE])
+        types = ", ".join(TRANSACTION_TYPES)
+        hint = (f"Capillary's {event} is Voucherify's {counterpart}" if counterpart
+                else f"Capillary's {event} has no Voucherify counterpart: {types}"
+                if event in catalog.names()
+                else f"did you mean '{guess}'?" if guess else f"one of {types}")
+        raise UsageError(f"unknown Voucherify transaction type '{event}'", hint=hint)
     path = "<voucherify sample journey>"
     doc = load_text(SAMPLE_JOURNEY, path)
     check(doc, path)

@@ -197,10 +197,15 @@ class _Told:
         what = str(self.notes.get("x-what") or "key")
         noun, _, owner = what.partition(" for ")
         known = sorted(self.known_keys())
-        guess = did_you_mean(key, known)
-        if guess:
+        action = spec.STEPS.get(owner.strip("'")) if noun == "parameter" else None
+        if key == "steps" and action is not None and action.nested:
+            hint = (f"'steps' goes beside '{action.name}', not inside it: "
+                    f"`- {action.name}: …` and `steps:` on the next line, at the same indent")
+        elif guess := did_you_mean(key, known):
             self.guesses.append(guess)
-        hint = f"did you mean '{guess}'?" if guess else f"known: {', '.join(known)}"
+            hint = f"did you mean '{guess}'?"
+        else:
+            hint = f"known: {', '.join(known)}"
         message = f"unknown {noun} {quoted(key)}" + (f" for {owner}" if owner else "")
         return [ScenarioError(**self._key_where(key), message=message, hint=hint)]
 
