@@ -162,3 +162,8 @@ def test_serve_on_a_host_that_does_not_resolve_is_one_line() -> None:
 def test_an_org_id_is_positive() -> None:
     line = one_error(invoke("generate", "pointsIssued", "--org", "-5"))
     assert "--org" in line
+
+
+def test_check_says_a_bad_state_template_alone_before_probing_the_target() -> None:
+    line = one_error(invoke("check", "--target", NOWHERE, "--state", "notatemplate"))
+    assert line == "capmock: error: state URL 'notatemplate' has no {customerId}"

@@ -117,10 +117,11 @@ def check_cmd(
     checks = _names(only, CHECKS, "check") or frozenset(CHECKS)
     live = not (quiet or as_json)
     with serving(target) as url:
+        # the arguments first (a bad --state is exit 2 alone), then whether anyone listens
+        endpoint = StateEndpoint.parse(state, target=url, headers=state_header) if state else None
         problem = probe(url)
         if problem:  # said once, first, before the failures it causes
             click.echo(f"capmock: {problem}", err=True)
-        endpoint = StateEndpoint.parse(state, target=url, headers=state_header) if state else None
         config = SuiteConfig(
             url,
             options=options,
