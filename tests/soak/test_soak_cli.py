@@ -36,8 +36,7 @@ def test_broken_threshold_exits_1_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_bad_soak_flags_are_usage_errors() -> None:
-    for args, text in [((), "Missing option '--target'"),
-                       (("--target", "http://127.0.0.1:9/x", "--rate", "fast"),
+    for args, text in [(("--target", "http://127.0.0.1:9/x", "--rate", "fast"),
                         "Invalid value for '--rate': cannot read rate 'fast'"),
                        (("--target", "http://127.0.0.1:9/x", "--journal-max", "1k"),
                         "Invalid value for '--journal-max': at least 4096 bytes"),
@@ -53,3 +52,22 @@ def test_locustfile_prints_a_path_that_exists() -> None:
     assert result.exit_code == 0
     path = Path(result.output.strip())
     assert path.is_file() and "CapmockUser" in path.read_text()
+
+
+def test_without_a_target_it_soaks_its_own_sink_as_run_does(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["soak", "--rate", "50/s", "--duration", "1s", "--json",
+                                       "--journal-mode", "off"], env={"CAPMOCK_TARGET": ""})
+    assert result.exit_code == 0, result.output
+    assert "no --target: soaking capmock's own sink at http://127.0.0.1:" in result.stderr
+    out = json.loads(result.stdout)
+    assert out["planned"] == out["ok"] == 50 and out["failed"] == 0
+
+
+def test_capmock_target_is_the_default_target() -> None:
+    with Sink.start(record=True) as sink:
+        result = CliRunner().invoke(main, ["soak", "--rate", "20/s", "--duration", "1s",
+                                           "--journal-mode", "off"],
+                                    env={"CAPMOCK_TARGET": sink.url + "env"})
+        assert result.exit_code == 0, result.output
+        assert "own sink" not in result.stderr
+        assert len(sink.received) == 20 and {r.path for r in sink.received} == {"/env"}

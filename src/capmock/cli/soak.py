@@ -3,6 +3,7 @@ machine. ``capmock.soak`` is imported inside the commands: it brings gevent alon
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from importlib.util import find_spec
@@ -52,8 +53,23 @@ def _plain_tick(snapshot: Any) -> None:
 def soak_cmd(as_json: bool, vendor: str, **flags: Any) -> None:
     """Steady, open-model load of ever-new journeys; thresholds give the exit code."""
     need_load_extra()
-    if not flags.get("target"):
-        raise click.UsageError("Missing option '--target' (e.g. http://127.0.0.1:8080/hook).")
+    from capmock.runner import TARGET_ENV
+
+    flags["target"] = flags.get("target") or os.environ.get(TARGET_ENV)
+    if flags["target"]:
+        _soak(as_json, vendor, flags)
+        return
+    from capmock.delivery.sink import Sink
+
+    with Sink.start(record=False, threads=32) as sink:  # as `capmock run` without a target
+        flags["target"] = sink.url + "soak"
+        click.echo(f"capmock: no --target: soaking capmock's own sink at {flags['target']} "
+                   "(on this machine's cores: a demonstration, not your consumer's limits)",
+                   err=True)
+        _soak(as_json, vendor, flags)
+
+
+def _soak(as_json: bool, vendor: str, flags: dict[str, Any]) -> None:
     from capmock.soak import SoakOptions, run_soak
     from capmock.soak.display import SoakDisplay
 

@@ -311,7 +311,8 @@ def _journal_max(value: Any) -> int:
 SOAK_SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("target", _target, "URL", "Webhook URL (loopback or your own test hosts)."),
+        Setting("target", _target, "URL", "Webhook URL (loopback or your own test hosts; "
+                "default $CAPMOCK_TARGET, else capmock's own sink)."),
         Setting("rate", _rate, "RATE", "Events per second, e.g. 500/s, or max."),
         Setting("duration", units.positive_duration, "DURATION", "How long, e.g. 2h "
                 "(default 60s)."),
