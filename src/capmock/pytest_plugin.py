@@ -53,6 +53,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    check_target_option(config.getoption("capmock_target"))
     dirs = [str(Path(d).resolve()) for d in config.getoption("capmock_scenarios") or []]
     if not dirs:
         return
@@ -60,6 +61,24 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args = dirs  # no paths given: run the scenarios, not the testpaths
     else:
         config.args = [*config.args, *(d for d in dirs if d not in config.args)]
+
+
+def check_target_option(target: str | None) -> None:
+    """A target that is neither an http(s) URL nor ``wsgi:module:app`` stops the session at
+    once (pytest's usage error, exit 4), before any test, whether or not one uses it."""
+    if not target:
+        return
+    if target.startswith("wsgi:"):
+        if target.count(":") < 2 or not target.split(":", 2)[1]:
+            raise pytest.UsageError(f"--capmock-target: '{target}' is not wsgi:module:app[/path]")
+        return
+    from capmock.delivery.sender import check_target
+    from capmock.errors import CapmockError
+
+    try:
+        check_target(target)
+    except CapmockError as err:
+        raise pytest.UsageError(f"--capmock-target: {err}") from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

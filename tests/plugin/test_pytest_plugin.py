@@ -9,7 +9,8 @@ import pytest
 # pytester's in-process runs drop the modules first imported inside them; import what the
 # plugin imports lazily here, once, so every run sees the same classes (isinstance holds).
 import capmock.contract.webhook
-import capmock.delivery.sink  # noqa: F401
+import capmock.delivery.sink
+import capmock.runner  # noqa: F401 - with it the scenario player and the model
 
 pytest_plugins = ["pytester"]
 
@@ -119,3 +120,17 @@ def test_capmock_target_option_configures_the_fixture(pytester: pytest.Pytester,
     """)
     result = pytester.runpytest("test_target.py", "--capmock-target", TARGET)
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("target, said", [
+    ("notaurl", "--capmock-target: target 'notaurl' is not an http(s) URL"),
+    ("ftp://host/hook", "--capmock-target: target 'ftp://host/hook' is not an http(s) URL"),
+    ("wsgi:nomodule", "--capmock-target: 'wsgi:nomodule' is not wsgi:module:app[/path]"),
+])
+def test_a_bad_target_stops_the_session_before_any_test(pytester: pytest.Pytester,
+                                                        target: str, said: str) -> None:
+    pytester.makepyfile(test_unit="def test_unit():\n    pass\n")
+    result = pytester.runpytest("--capmock-target", target)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {said}"])
+    result.stdout.no_fnmatch_line("*1 passed*")
