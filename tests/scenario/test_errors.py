@@ -246,3 +246,29 @@ def test_steps_inside_a_nesting_action_is_told_where_they_go(tmp_path: Path) -> 
     assert code == 2 and "'repeat' needs 'times'" in out and "goes beside 'repeat'" in out
     code, out = plan(tmp_path, HEAD + f"  - repeat: 3\n    steps: {nested}\n")
     assert code == 0, out
+
+
+def test_a_return_above_what_is_left_of_the_bill_is_refused(tmp_path: Path) -> None:
+    """Capillary takes back no more than was bought: 500 of a 100 bill used to become a
+    silent return of 100."""
+    buy = "  - transact: {customer: alice, amount: 100, as: b}\n"
+    code, out = plan(tmp_path, HEAD + buy + "  - return: {bill: b, amount: 500}\n")
+    assert code == 2 and "return: a return of 500 is more than is left of bill" in out
+    assert out.rstrip().endswith("(100) — add `expect_rejection: true` if the step is meant "
+                                 "to be refused")
+    code, out = plan(tmp_path, HEAD + buy + "  - return: {bill: b, amount: 60}\n"
+                     "  - return: {bill: b, amount: 40.01}\n")
+    assert code == 2 and "more than is left of bill" in out and "(40)" in out
+    code, out = plan(tmp_path, HEAD + buy + "  - return: {bill: b, amount: 60}\n"
+                     "  - return: {bill: b, amount: 40}\n")
+    assert code == 0, out
+
+
+def test_a_refusal_names_the_customer_as_the_scenario_does(tmp_path: Path) -> None:
+    code, out = plan(tmp_path, "name: t\ncustomers:\n  alice: {}\n  bob: {}\nsteps:\n"
+                     "  - enrol: alice\n  - transact: {customer: bob, amount: 10}\n")
+    assert code == 2
+    assert "transact: customer 'bob' is not enrolled yet — add an `enrol` step first" in out
+    assert "expect_rejection" not in out  # the model's own hint is the one that helps
+    code, out = plan(tmp_path, HEAD + "  - enrol: alice\n")
+    assert code == 2 and "enrol: customer 'alice' is already enrolled" in out

@@ -176,7 +176,10 @@ def return_bill(
         raise Rejected(f"bill {bill.bill_number} was already returned in full")
     program = world.org.default_program
     left = cents(bill.amount - bill.returned)
-    amount = left if amount is None else cents(min(amount, left))
+    if amount is not None and cents(amount) > left:
+        raise Rejected(f"a return of {cents(amount):g} is more than is left of bill "
+                       f"{bill.bill_number} ({left:g})")
+    amount = left if amount is None else cents(amount)
     share = amount / bill.amount if bill.amount else 0.0
     bill.returned = cents(bill.returned + amount)
     ret = new_bill(world, customer, amount, None, 0.0, "return")

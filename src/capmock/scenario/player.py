@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,8 +207,9 @@ class Player:
             raise self.located(
                 op.step,
                 op.action,
-                str(refused),
-                hint="add `expect_rejection: true` if the step is meant to be refused",
+                self.by_name(refused.message),
+                hint=refused.hint
+                or "add `expect_rejection: true` if the step is meant to be refused",
             ) from refused
         except ScenarioError:
             raise
@@ -270,6 +272,15 @@ class Player:
 
     def customer(self, step: Any, args: dict[str, Any], each: Customer | None) -> Customer | None:
         return self.customer_for(args.pop("customer", None), each)
+
+    def by_name(self, message: str) -> str:
+        """The model's ``customer 167619323`` told as the scenario names it: ``customer
+        'bob'`` (crowd members, who have no name, keep their id)."""
+        if "customer " not in message:
+            return message
+        for key, c in self.named.items():
+            message = re.sub(rf"\bcustomer {c.customer_id}\b", f"customer '{key}'", message)
+        return message
 
     def customer_for(self, name: Any, each: Customer | None) -> Customer | None:
         """Who a step's ``customer:`` names: the loop's customer for none (or ``each``),
