@@ -115,7 +115,7 @@ def test_overdraw_is_a_located_error_unless_expected(tmp_path: Path) -> None:
     steps = [*ENROL, {"redeem_points": {"customer": "alice", "points": 10}}]
     with pytest.raises(ScenarioError) as err:
         play(tmp_path, steps)
-    assert "redeeming 10 points but only 0 available" in str(err.value)
+    assert "needs 10 points but only 0 are available" in str(err.value)
     assert "scenario.yaml:" in str(err.value) and "expect_rejection" in str(err.value)
     steps[-1] = {**steps[-1], "expect_rejection": True}
     _, events = play(tmp_path, steps)

@@ -96,7 +96,7 @@ def test_unknown_top_level_key_and_missing_file(tmp_path: Path) -> None:
 def test_runtime_refusal_is_located(tmp_path: Path) -> None:
     code, out = plan(tmp_path, HEAD + "  - redeem_points: {customer: alice, points: 5}\n")
     assert code == 2
-    assert "bad.yaml:6:20: redeem_points: redeeming 5 points but only 0 available" in out
+    assert "bad.yaml:6:20: redeem_points: needs 5 points but only 0 are available" in out
 
 
 def test_include_missing_and_cycle(tmp_path: Path) -> None:

@@ -345,7 +345,7 @@ def test_a_scenario_error_mid_play_comes_before_the_first_post(
         main, ["run", str(path), "--target", httpserver.url_for("/hook"), "--quiet"]
     )
     assert result.exit_code == 2, result.output
-    assert "s.yaml:8:20: redeem_points: redeeming 5000 points" in result.output
+    assert "s.yaml:8:20: redeem_points: needs 5000 points" in result.output
     assert httpserver.log == []  # before: 5 events were delivered, then exit 2
 
 

@@ -31,7 +31,7 @@ class InsufficientPoints(Rejected):
     """A redemption or transfer asked for more points than the customer has."""
 
     def __init__(self, wanted: float, available: float) -> None:
-        super().__init__(f"redeeming {wanted:g} points but only {available:g} available")
+        super().__init__(f"needs {wanted:g} points but only {available:g} are available")
         self.wanted, self.available = wanted, available
 
 
