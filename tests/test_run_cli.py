@@ -137,6 +137,24 @@ def test_replay_resends_failed_events_byte_exact(tmp_path: Path) -> None:
         assert [r.body for r in good.received] == first
 
 
+def test_replay_only_takes_comma_separated_ids_and_hints_a_misspelt_selection(
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    with Sink.start(status=400) as bad:
+        run("run", "enrol-and-first-purchase", "--target", bad.url, "--journal", str(journal))
+        ids = [r.event_id for r in bad.received]
+    with Sink.start() as good:
+        result = run("replay", str(journal), "--target", good.url, "--only",
+                     f"{ids[0]}, {ids[2]}")
+        assert result.exit_code == 0, result.output
+        assert [r.event_id for r in good.received] == [ids[0], ids[2]]
+    result = run("replay", str(journal), "--only", "faild")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("capmock: error: replay: eventId not in the journal: "
+                                     "faild — did you mean 'failed'?")
+
+
 def test_killed_run_resumes_with_nothing_lost(tmp_path: Path) -> None:
     journal = tmp_path / "j.jsonl"
     planned = all_events()

@@ -348,7 +348,7 @@ def run_cmd(
     "--only",
     "only",
     multiple=True,
-    help="failed (default), pending, all, or eventIds (repeatable).",
+    help="failed (default), pending, all, or eventIds (repeatable or comma-separated).",
 )
 @click.option("--target", help="Webhook URL (default: the journal's target).")
 @click.option("--new-ids", is_flag=True, help="Give every re-sent event a fresh eventId.")
@@ -368,10 +368,11 @@ def replay_cmd(
 
     options = DeliveryOptions.from_settings(pop_settings(kwargs))
     select: Any = "failed"
-    if len(only) == 1 and only[0] in ("failed", "pending", "all"):
-        select = only[0]
-    elif only:
-        select = list(only)
+    chosen = [part.strip() for value in only for part in value.split(",") if part.strip()]
+    if len(chosen) == 1 and chosen[0] in ("failed", "pending", "all"):
+        select = chosen[0]
+    elif chosen:
+        select = chosen  # eventIds, repeated or comma-separated
     progress = Progress(False, health=True)
     summary = replay(journal, options, select=select, new_ids=new_ids, target=target,
                      on_attempt=progress.attempt)

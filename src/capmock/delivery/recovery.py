@@ -30,7 +30,7 @@ from capmock.delivery.restore import check_secrets, resumed_options, secret_name
 from capmock.delivery.secrets import is_redacted, redact_url
 from capmock.delivery.sender import Clock, Sleep, check_target
 from capmock.delivery.types import FaultNote, Planned, Summary
-from capmock.errors import InputError, UsageError
+from capmock.errors import InputError, UsageError, did_you_mean
 
 
 def _target(state: JournalState, target: str | None) -> str:
@@ -119,19 +119,26 @@ def _unjournaled(
             )
 
 
+SELECTIONS = ("failed", "pending", "all")
+
+
 def select_events(state: JournalState, select: str | Sequence[str]) -> list[JournalEvent]:
     """``"failed"`` (failed-final), ``"pending"``, ``"all"``, or a list of eventIds."""
     if isinstance(select, str):
         if select == "all":
             return list(state.events.values())
-        if select in ("failed", "pending"):
+        if select in SELECTIONS[:2]:
             return state.by_state("failed-final" if select == "failed" else "pending")
         raise UsageError(f"replay: unknown selection '{select}'",
                          hint="failed, pending, all, or a list of eventIds")
     by_id = {e.planned.event_id: e for e in state.events.values()}
     unknown = [i for i in select if i not in by_id]
     if unknown:
-        raise UsageError(f"replay: eventId not in the journal: {', '.join(unknown[:5])}")
+        guess = did_you_mean(unknown[0], SELECTIONS) if len(select) == 1 else None
+        hint = (f"did you mean '{guess}'?" if guess
+                else f"{', '.join(SELECTIONS)}, or eventIds of the journal's events")
+        raise UsageError(f"replay: eventId not in the journal: {', '.join(unknown[:5])}",
+                         hint=hint)
     return [by_id[i] for i in dict.fromkeys(select)]
 
 
