@@ -142,7 +142,9 @@ def test_validator_on_arbitrary_input() -> None:
     for value in (None, 1, "x", [], [{"eventName": "pointsIssued"}]):
         assert validator.validate(value)[0].path == "$"
     assert validator.validate(1)[0].message == "expected a JSON object, got number"
-    assert validator.validate({})[0].message == "no event name found"
+    assert validator.validate({})[0].message == (
+        "no event name found: a flat payload names it in eventName, a wrapped one in "
+        "attributes.eventName or eventType")
     assert "unknown event" in validator.validate({"eventName": "nope"})[0].message
 
 

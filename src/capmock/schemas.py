@@ -288,7 +288,9 @@ class Validator:
         """The problem when a payload names no event, or one with no schema."""
         where = "$.attributes.eventName" if style == "wrapped" else "$.eventName"
         if event is None:
-            return [Problem(where, "no event name found", None, style)]
+            message = ("no event name found: a flat payload names it in eventName, a "
+                       "wrapped one in attributes.eventName or eventType")
+            return [Problem(where, message, None, style)]
         if f"data/{event}.json" not in self.docs:
             guess = did_you_mean(event, self.events()) if len(event) <= 100 else None
             hint = f" — did you mean '{guess}'?" if guess else ""
