@@ -42,6 +42,18 @@ def test_usage_errors_exit_2() -> None:
     assert busy.exit_code == 2 and "cannot listen" in busy.output
 
 
+def test_a_scenario_the_model_refuses_stops_the_start(tmp_path: Path) -> None:
+    """--scenario is played into the model at start: a step it refuses used to be swallowed
+    there (the server started with half a model and said nothing)."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: broken\ncustomers: {alice: {}}\nsteps:\n  - enrol: alice\n"
+                      "  - redeem_points: {customer: alice, points: 50}\n")
+    result = CliRunner().invoke(main, ["serve", "--scenario", str(broken), "--port", "0"])
+    assert result.exit_code == 2
+    assert "broken.yaml:5:" in result.stderr and "needs 50 points" in result.stderr
+    assert "serving on" not in result.output
+
+
 def test_serve_starts_answers_and_stops(tmp_path: Path) -> None:
     env = {**os.environ, "CAPMOCK_API_USER": "u", "CAPMOCK_API_PASSWORD": "p"}
     proc = subprocess.Popen(

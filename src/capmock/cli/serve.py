@@ -85,6 +85,10 @@ def serve_cmd(
         raise UsageError("--api-user and --api-password go together")
     if target:
         check_target(target)
+    if scenario:  # played into the model at start: a step it refuses is said now, exit 2
+        from capmock.scenario import load, rehearse
+
+        rehearse(load(scenario))
     config = ServeConfig(
         host=host,
         port=port,
