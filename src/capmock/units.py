@@ -239,8 +239,8 @@ def token(value: Any) -> str:
 
 def printable(text: str, limit: int = 40) -> str:
     """``text`` shortened, its control characters shown escaped (for one-line errors)."""
-    shown = text if len(text) <= limit else text[:limit] + "…"
-    return shown.encode("unicode_escape").decode("ascii")
+    shown = text.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def _masked(text: str) -> str:
