@@ -121,7 +121,7 @@ def run_scenario(
     scenario = load(name, seed=seed, envelope=envelope, max_events=max_events, vendor=vendor)
     player = Player(scenario, variations=variations, fields=fields)  # checks its options
     options, scenario_target = options_for(scenario, dict(flags or {}), headers_from)
-    rehearse(scenario)  # a scenario error surfaces before the first POST, not after
+    rehearse(scenario, variations=variations, fields=fields)  # errors before the first POST
     chosen = target or scenario_target or os.environ.get(TARGET_ENV)
     meta = {"scenario": scenario.path, "seed": scenario.seed, "envelope": scenario.envelope}
     if variations:

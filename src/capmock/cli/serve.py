@@ -88,7 +88,7 @@ def serve_cmd(
     if scenario:  # played into the model at start: a step it refuses is said now, exit 2
         from capmock.scenario import load, rehearse
 
-        rehearse(load(scenario))
+        rehearse(load(scenario), variations=variations, fields=fields)
     config = ServeConfig(
         host=host,
         port=port,

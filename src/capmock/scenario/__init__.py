@@ -28,12 +28,13 @@ def plan(
     return Player(scenario).payloads()
 
 
-def rehearse(scenario: Scenario) -> int:
+def rehearse(scenario: Scenario, *, variations: float = 0.0, fields: str | None = None) -> int:
     """Play ``scenario`` through without sending anything and return its event count: any
-    error it holds (a refused step, the event budget) is raised before a first delivery."""
+    error it holds (a refused step, the event budget) is raised before a first delivery.
+    With the options of the real play: rendering draws from the journey's generator."""
     from capmock.scenario.player import Player
 
-    return sum(1 for _ in Player(scenario).payloads())
+    return sum(1 for _ in Player(scenario, variations=variations, fields=fields).payloads())
 
 
 def __getattr__(name: str) -> Any:
