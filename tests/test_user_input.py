@@ -26,10 +26,14 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 def one_error(result: Result) -> str:
     """The single error line of a refused command (click's usage lines aside)."""
     assert result.exit_code == 2, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        repr(result.exception))
-    lines = [line for line in result.stderr.splitlines()
-             if line.strip() and not line.startswith(("Usage:", "Try '"))]
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith(("Usage:", "Try '"))
+    ]
     assert len(lines) == 1, lines
     assert "Traceback" not in result.output
     return lines[0]
@@ -44,20 +48,64 @@ def blocked(tmp_path: Path) -> Path:
 
 # ---- outputs ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, what", [
-    (["run", "earn-and-redeem", "--journal", "{out}/j.jsonl"], "the journal"),
-    (["run", "earn-and-redeem", "--junit", "{out}/r.xml"], "the JUnit report"),
-    (["run", "earn-and-redeem", "--report-json", "{out}/r.json"], "the JSON report"),
-    (["check", "--target", NOWHERE, "--summary-md", "{out}/s.md"], "the summary"),
-    (["soak", "--target", NOWHERE, "--rate", "10/s", "--duration", "1s",
-      "--metrics", "{out}/m.jsonl"], "the metrics"),
-    (["soak", "--target", NOWHERE, "--rate", "10/s", "--duration", "1s",
-      "--plot", "{out}/p.html"], "the plot"),
-    (["soak", "--target", NOWHERE, "--rate", "10/s", "--duration", "1s", "--processes", "2",
-      "--journal", "{out}/j.jsonl"], "the journal"),
-])
+
+@pytest.mark.parametrize(
+    "args, what",
+    [
+        (["run", "earn-and-redeem", "--journal", "{out}/j.jsonl"], "the journal"),
+        (["run", "earn-and-redeem", "--junit", "{out}/r.xml"], "the JUnit report"),
+        (["run", "earn-and-redeem", "--report-json", "{out}/r.json"], "the JSON report"),
+        (["check", "--target", NOWHERE, "--summary-md", "{out}/s.md"], "the summary"),
+        (
+            [
+                "soak",
+                "--target",
+                NOWHERE,
+                "--rate",
+                "10/s",
+                "--duration",
+                "1s",
+                "--metrics",
+                "{out}/m.jsonl",
+            ],
+            "the metrics",
+        ),
+        (
+            [
+                "soak",
+                "--target",
+                NOWHERE,
+                "--rate",
+                "10/s",
+                "--duration",
+                "1s",
+                "--plot",
+                "{out}/p.html",
+            ],
+            "the plot",
+        ),
+        (
+            [
+                "soak",
+                "--target",
+                NOWHERE,
+                "--rate",
+                "10/s",
+                "--duration",
+                "1s",
+                "--processes",
+                "2",
+                "--journal",
+                "{out}/j.jsonl",
+            ],
+            "the journal",
+        ),
+    ],
+)
 def test_an_output_that_cannot_be_written_is_said_before_the_work(
-    blocked: Path, args: list[str], what: str,
+    blocked: Path,
+    args: list[str],
+    what: str,
 ) -> None:
     line = one_error(invoke(*(a.format(out=blocked) for a in args)))
     assert f"cannot write {what}" in line and "Not a directory" in line, line
@@ -89,14 +137,19 @@ def test_a_writable_journal_path_still_works(tmp_path: Path) -> None:
 
 # ---- headers ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, expected", [
-    ("X-A: b\r\nInjected: 1", "line break or control character"),
-    ("X-A: a\x00b", "line break or control character"),
-    ("X-A: \u20ac5", "characters HTTP headers cannot carry"),
-    ("X(A): b", "not an HTTP field name"),
-])
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("X-A: b\r\nInjected: 1", "line break or control character"),
+        ("X-A: a\x00b", "line break or control character"),
+        ("X-A: \u20ac5", "characters HTTP headers cannot carry"),
+        ("X(A): b", "not an HTTP field name"),
+    ],
+)
 def test_a_header_that_would_not_reach_the_server_intact_is_refused(
-    typed: str, expected: str,
+    typed: str,
+    expected: str,
 ) -> None:
     with pytest.raises(UsageError, match=expected):
         units.header(typed)
@@ -122,25 +175,42 @@ def test_every_header_source_checks_values_and_names_itself(tmp_path: Path) -> N
     assert f"{file}:2:" in line and "earn-and-redeem.yaml" not in line
 
 
-@pytest.mark.parametrize("flag, value, expected", [
-    ("--bearer", "", "empty value"),
-    ("--bearer", "tok\nen", "line break"),
-    ("--user-agent", "Java\r\nX: 1", "line break"),
-])
+@pytest.mark.parametrize(
+    "flag, value, expected",
+    [
+        ("--bearer", "", "empty value"),
+        ("--bearer", "tok\nen", "line break"),
+        ("--user-agent", "Java\r\nX: 1", "line break"),
+    ],
+)
 def test_credentials_and_user_agent_are_one_non_empty_line(
-    flag: str, value: str, expected: str,
+    flag: str,
+    value: str,
+    expected: str,
 ) -> None:
     line = one_error(invoke("run", "earn-and-redeem", flag, value))
     assert flag in line and expected in line
 
 
 def test_the_soak_client_refuses_a_header_before_it_builds_a_request_head() -> None:
-    line = one_error(invoke("soak", "--target", NOWHERE, "--rate", "10/s", "--duration", "1s",
-                            "--header", "X-A: b\r\nHost: evil"))
+    line = one_error(
+        invoke(
+            "soak",
+            "--target",
+            NOWHERE,
+            "--rate",
+            "10/s",
+            "--duration",
+            "1s",
+            "--header",
+            "X-A: b\r\nHost: evil",
+        )
+    )
     assert "line break" in line
 
 
 # ---- soak mix, serve, generate ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("weight", ["-1", "x", "inf", "nan"])
 def test_a_bad_mix_weight_is_said_as_a_weight(weight: str) -> None:
@@ -151,7 +221,10 @@ def test_a_bad_mix_weight_is_said_as_a_weight(weight: str) -> None:
 def test_mix_weights_and_paths_still_read() -> None:
     entries = parse_mix("earn-and-redeem:2, coupons:0.5,scenarios/coupons.yaml:3")
     assert [(e.scenario, e.weight) for e in entries] == [
-        ("earn-and-redeem", 2.0), ("coupons", 0.5), ("scenarios/coupons.yaml", 3.0)]
+        ("earn-and-redeem", 2.0),
+        ("coupons", 0.5),
+        ("scenarios/coupons.yaml", 3.0),
+    ]
 
 
 def test_serve_on_a_host_that_does_not_resolve_is_one_line() -> None:

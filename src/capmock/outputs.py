@@ -15,8 +15,9 @@ def cannot_write(path: str | Path, err: OSError, what: str) -> UsageError:
     reason = err.strerror or str(err)
     where = err.filename if err.filename not in (None, str(path)) else None
     detail = f"{reason}: {where}" if where else reason
-    return UsageError(f"{path}: cannot write {what}: {detail}",
-                      hint="give a path in a folder you can write to")
+    return UsageError(
+        f"{path}: cannot write {what}: {detail}", hint="give a path in a folder you can write to"
+    )
 
 
 def prepare_output(path: str | Path, what: str) -> Path:
@@ -24,8 +25,7 @@ def prepare_output(path: str | Path, what: str) -> Path:
     existing file is left as it is, and a new one is not left behind by the check."""
     out = Path(path)
     if out.is_dir():
-        raise UsageError(f"{out}: cannot write {what}: it is a folder",
-                         hint="name a file in it")
+        raise UsageError(f"{out}: cannot write {what}: it is a folder", hint="name a file in it")
     existed = out.exists()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -39,9 +39,11 @@ def test_generate_takes_a_fields_level(client: FlaskClient) -> None:
 
 
 def test_a_bad_level_is_a_400_naming_the_choices(client: FlaskClient) -> None:
-    for path, body in (("/api/generate", {"event": "pointsIssued"}),
-                       ("/api/deliveries", {"event": "pointsIssued"}),
-                       ("/api/runs", {"scenario": "earn-and-redeem"})):
+    for path, body in (
+        ("/api/generate", {"event": "pointsIssued"}),
+        ("/api/deliveries", {"event": "pointsIssued"}),
+        ("/api/runs", {"scenario": "earn-and-redeem"}),
+    ):
         resp = client.post(path, json={**body, "fields": "everything"})
         assert resp.status_code == 400, path
         assert resp.json["error"] == "fields: one of all, typical, required", resp.json
@@ -49,8 +51,9 @@ def test_a_bad_level_is_a_400_naming_the_choices(client: FlaskClient) -> None:
 
 def sent_bodies(live: ServerThread, **body: Any) -> list[str]:
     """The bodies a scenario run delivered to the built-in sink."""
-    resp = requests.post(f"{live.url}/api/runs", timeout=5,
-                         json={"scenario": "earn-and-redeem", "seed": 3, **body})
+    resp = requests.post(
+        f"{live.url}/api/runs", timeout=5, json={"scenario": "earn-and-redeem", "seed": 3, **body}
+    )
     assert resp.status_code == 202, resp.text
     run_id = resp.json()["run"]["id"]
 
@@ -77,9 +80,13 @@ def test_a_scenario_run_takes_a_fields_level(live: ServerThread) -> None:
 
 def test_serve_fields_sets_the_default_and_a_request_overrides_it() -> None:
     with ServerThread(ServeConfig(port=0, fields="all")) as server:
+
         def post(**body: Any) -> dict[str, Any]:
-            return requests.post(f"{server.url}/api/generate", timeout=5, json={
-                "event": "transactionAdded", "seed": 5, **body}).json()["payload"]
+            return requests.post(
+                f"{server.url}/api/generate",
+                timeout=5,
+                json={"event": "transactionAdded", "seed": 5, **body},
+            ).json()["payload"]
 
         assert post() == post(fields="all")
         assert members(post(fields="required")) < members(post())
