@@ -17,6 +17,7 @@ from capmock.outputs import prepare_output
 from capmock.soak.settings import parse_mix
 
 NOWHERE = "http://127.0.0.1:9/hook"  # never reached: every case fails before sending
+SOAK = ["soak", "--target", NOWHERE, "--rate", "10/s", "--duration", "1s"]
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -56,50 +57,9 @@ def blocked(tmp_path: Path) -> Path:
         (["run", "earn-and-redeem", "--junit", "{out}/r.xml"], "the JUnit report"),
         (["run", "earn-and-redeem", "--report-json", "{out}/r.json"], "the JSON report"),
         (["check", "--target", NOWHERE, "--summary-md", "{out}/s.md"], "the summary"),
-        (
-            [
-                "soak",
-                "--target",
-                NOWHERE,
-                "--rate",
-                "10/s",
-                "--duration",
-                "1s",
-                "--metrics",
-                "{out}/m.jsonl",
-            ],
-            "the metrics",
-        ),
-        (
-            [
-                "soak",
-                "--target",
-                NOWHERE,
-                "--rate",
-                "10/s",
-                "--duration",
-                "1s",
-                "--plot",
-                "{out}/p.html",
-            ],
-            "the plot",
-        ),
-        (
-            [
-                "soak",
-                "--target",
-                NOWHERE,
-                "--rate",
-                "10/s",
-                "--duration",
-                "1s",
-                "--processes",
-                "2",
-                "--journal",
-                "{out}/j.jsonl",
-            ],
-            "the journal",
-        ),
+        ([*SOAK, "--metrics", "{out}/m.jsonl"], "the metrics"),
+        ([*SOAK, "--plot", "{out}/p.html"], "the plot"),
+        ([*SOAK, "--processes", "2", "--journal", "{out}/j.jsonl"], "the journal"),
     ],
 )
 def test_an_output_that_cannot_be_written_is_said_before_the_work(
@@ -193,19 +153,7 @@ def test_credentials_and_user_agent_are_one_non_empty_line(
 
 
 def test_the_soak_client_refuses_a_header_before_it_builds_a_request_head() -> None:
-    line = one_error(
-        invoke(
-            "soak",
-            "--target",
-            NOWHERE,
-            "--rate",
-            "10/s",
-            "--duration",
-            "1s",
-            "--header",
-            "X-A: b\r\nHost: evil",
-        )
-    )
+    line = one_error(invoke(*SOAK, "--header", "X-A: b\r\nHost: evil"))
     assert "line break" in line
 
 
