@@ -46,7 +46,7 @@ def run_soak(options: SoakOptions, *, on_tick: TickCallback | None = None) -> So
     DeliveryError when a worker process fails (exit 1); a broken threshold is not an
     exception: see ``summary.breaches`` and ``summary.exit_code``.
     """
-    check_outputs(options)
+    journals = check_outputs(options)
     mix = build_mix(options.mix, seed=options.seed, count=options.templates,
                     envelope=options.envelope, variations=options.variations,
                     fields=options.fields,
@@ -54,7 +54,7 @@ def run_soak(options: SoakOptions, *, on_tick: TickCallback | None = None) -> So
     with tempfile.TemporaryDirectory(prefix="capmock-soak-") as tmp:
         mix_file = Path(tmp) / "mix.pickle"
         mix_file.write_bytes(pickle.dumps(mix, protocol=pickle.HIGHEST_PROTOCOL))
-        run = SoakRun(options, str(mix_file), on_tick)
+        run = SoakRun(options, str(mix_file), on_tick, journals)
         return run.run()
 
 
@@ -63,19 +63,22 @@ def journal_paths(o: SoakOptions) -> list[Path | None]:
     n = o.effective_processes
     if o.journal_mode == "off":
         return [None] * n
-    base = o.journal or default_journal_path().with_name(
-        default_journal_path().stem + "-soak.jsonl")
+    default = default_journal_path()
+    base = o.journal or default.with_name(default.stem + "-soak.jsonl")
     if n == 1:
         return [base]
     return [base.with_name(f"{base.stem}.w{w}{base.suffix}") for w in range(n)]
 
 
-def check_outputs(o: SoakOptions) -> None:
-    """Every file the soak will write can be written: said now, not after the run."""
-    files = [(p, "the journal") for p in journal_paths(o) if p is not None]
+def check_outputs(o: SoakOptions) -> list[Path | None]:
+    """Every file the soak will write can be written: said now, not after the run. The
+    workers' journals, as checked."""
+    journals = journal_paths(o)
+    files = [(p, "the journal") for p in journals if p is not None]
     files += [(p, what) for p, what in ((o.metrics, "the metrics"), (o.plot, "the plot")) if p]
     for path, what in files:
         prepare_output(path, what)
+    return journals
 
 
 class WorkerProcess:
@@ -125,7 +128,8 @@ class WorkerProcess:
 
 
 class SoakRun:
-    def __init__(self, options: SoakOptions, mix_file: str, on_tick: TickCallback | None) -> None:
+    def __init__(self, options: SoakOptions, mix_file: str, on_tick: TickCallback | None,
+                 journals: list[Path | None]) -> None:
         self.options = options
         self.mix_file = mix_file
         self.on_tick = on_tick
@@ -141,7 +145,7 @@ class SoakRun:
         self.last_span = 0.0
         self.last_due = 0
         self.interrupted = False
-        self.journals = journal_paths(options)
+        self.journals = journals
         self.metrics = MetricsFile(options.metrics, options) if options.metrics else None
 
     # ---- set-up --------------------------------------------------------------------
