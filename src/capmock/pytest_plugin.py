@@ -68,15 +68,17 @@ def check_target_option(target: str | None) -> None:
     once (pytest's usage error, exit 4), before any test, whether or not one uses it."""
     if not target:
         return
-    if target.startswith("wsgi:"):
-        if target.count(":") < 2 or not target.split(":", 2)[1]:
-            raise pytest.UsageError(f"--capmock-target: '{target}' is not wsgi:module:app[/path]")
-        return
-    from capmock.delivery.sender import check_target
     from capmock.errors import CapmockError
 
     try:
-        check_target(target)
+        if target.startswith("wsgi:"):  # read as the session will serve it (not imported yet)
+            from capmock.contract.webhook import parse
+
+            parse(target)
+        else:
+            from capmock.delivery.sender import check_target
+
+            check_target(target)
     except CapmockError as err:
         raise pytest.UsageError(f"--capmock-target: {err}") from None
 

@@ -204,12 +204,12 @@ def header(value: Any) -> tuple[str, str]:
     return header_name(name.strip()), header_value(rest.strip(), name.strip())
 
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 9110 token
 
 
 def header_name(name: str) -> str:
     """An HTTP field name (RFC 9110 token): anything else would not reach the server intact."""
-    if not _TOKEN.fullmatch(name):
+    if not HEADER_NAME.fullmatch(name):
         raise UsageError(f"header name '{printable(name)}' is not an HTTP field name",
                          hint="letters, digits and !#$%&'*+-.^_`|~ only")
     return name

@@ -125,7 +125,8 @@ def test_capmock_target_option_configures_the_fixture(pytester: pytest.Pytester,
 @pytest.mark.parametrize("target, said", [
     ("notaurl", "--capmock-target: target 'notaurl' is not an http(s) URL"),
     ("ftp://host/hook", "--capmock-target: target 'ftp://host/hook' is not an http(s) URL"),
-    ("wsgi:nomodule", "--capmock-target: 'wsgi:nomodule' is not wsgi:module:app[/path]"),
+    ("wsgi:nomodule", "--capmock-target: 'wsgi:nomodule' is not wsgi:module:attr — e.g. "
+                      "wsgi:myapp.wsgi:app"),
 ])
 def test_a_bad_target_stops_the_session_before_any_test(pytester: pytest.Pytester,
                                                         target: str, said: str) -> None:

@@ -365,11 +365,12 @@ def replay_cmd(
 ) -> None:
     """Re-deliver the journaled bytes of a run's events."""
     from capmock.delivery import DeliveryOptions, replay
+    from capmock.delivery.recovery import SELECTIONS
 
     options = DeliveryOptions.from_settings(pop_settings(kwargs))
     select: Any = "failed"
     chosen = [part.strip() for value in only for part in value.split(",") if part.strip()]
-    if len(chosen) == 1 and chosen[0] in ("failed", "pending", "all"):
+    if len(chosen) == 1 and chosen[0] in SELECTIONS:
         select = chosen[0]
     elif chosen:
         select = chosen  # eventIds, repeated or comma-separated

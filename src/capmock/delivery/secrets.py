@@ -14,12 +14,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from capmock.errors import InputError, UsageError
-from capmock.units import header_value
+from capmock.units import HEADER_NAME, header_value
 
 MASK = "***"
 HEADER_ENV_PREFIX = "CAPMOCK_HEADER_"
 _SECRET_WORDS = ("key", "token", "secret", "signature", "password", "passwd", "pwd", "auth")
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 
 
 def secret_param(name: str) -> bool:
@@ -101,7 +100,7 @@ def headers_from_file(path: str | Path) -> list[tuple[str, str]]:
         if not line or line.startswith("#"):
             continue
         name, sep, value = line.partition(":")
-        if not sep or not _HEADER_NAME.match(name.strip()):
+        if not sep or not HEADER_NAME.fullmatch(name.strip()):
             what = f"not a header name '{name.strip()[:40]}'" if sep else "no ':' in it"
             raise InputError(
                 f"not a header line: {what}",
